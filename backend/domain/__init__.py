@@ -1,0 +1,1 @@
+"""Plain-Python business rules: no GraphQL, ORM or web framework imports (a test enforces it)."""

@@ -1,0 +1,1 @@
+"""Tortoise models, migrations and queries: the only code that knows tables."""

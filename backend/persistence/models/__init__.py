@@ -1,0 +1,29 @@
+"""All Tortoise models, gathered in one module for Tortoise's discovery."""
+
+from backend.persistence.models.auth import ApiKey, AuthToken, User
+from backend.persistence.models.catalogue import Barcode, Category, Product, Supplier
+from backend.persistence.models.idempotency import IdempotencyRecord
+from backend.persistence.models.orders import Customer, OrderLine, Partner, SalesOrder
+from backend.persistence.models.places import Location, Warehouse, Zone
+from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
+
+__all__ = [
+    "ApiKey",
+    "AuthToken",
+    "Barcode",
+    "Category",
+    "Customer",
+    "IdempotencyRecord",
+    "Location",
+    "OrderLine",
+    "Partner",
+    "Product",
+    "Reservation",
+    "SalesOrder",
+    "StockBalance",
+    "StockMovement",
+    "Supplier",
+    "User",
+    "Warehouse",
+    "Zone",
+]

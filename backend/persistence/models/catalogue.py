@@ -1,0 +1,60 @@
+from tortoise import fields, models
+
+from backend.domain.stock.kinds import SupplyMode
+
+
+class Category(models.Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    name_zh = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "category"
+
+
+class Supplier(models.Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=200)
+    contact = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "supplier"
+
+
+class Product(models.Model):
+    id = fields.IntField(primary_key=True)
+    sku = fields.CharField(max_length=64, unique=True)
+    name_zh = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    model = fields.CharField(max_length=64, default="")  # 型号
+    style = fields.CharField(max_length=64, default="")  # 款式
+    colour = fields.CharField(max_length=64, default="")  # 颜色
+    size = fields.CharField(max_length=32, default="")
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="products", on_delete=fields.RESTRICT
+    )
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
+    return_window_days = fields.IntField(default=7)
+    supply_mode = fields.CharEnumField(SupplyMode, max_length=16, default=SupplyMode.STOCKED)
+    supplier: fields.ForeignKeyNullableRelation[Supplier] = fields.ForeignKeyField(
+        "models.Supplier", related_name="products", null=True, on_delete=fields.RESTRICT
+    )
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "product"
+
+
+class Barcode(models.Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="barcodes", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "barcode"

@@ -1,0 +1,58 @@
+from tortoise import fields, models
+
+
+class Partner(models.Model):
+    """A partner system's organisation (shop front, ERP, courier), which owns its orders."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "partner"
+
+
+class Customer(models.Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    phone = fields.CharField(max_length=32, db_index=True)
+    address = fields.CharField(max_length=500, default="")
+    partner = fields.ForeignKeyField(
+        "models.Partner", related_name="customers", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "customer"
+
+
+class SalesOrder(models.Model):
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=64, unique=True)
+    partner = fields.ForeignKeyField(
+        "models.Partner", related_name="orders", null=True, on_delete=fields.RESTRICT
+    )
+    customer = fields.ForeignKeyField(
+        "models.Customer", related_name="orders", on_delete=fields.RESTRICT
+    )
+    placed_at = fields.DatetimeField()
+    delivered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "sales_order"
+
+
+class OrderLine(models.Model):
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="lines", on_delete=fields.RESTRICT
+    )
+    product = fields.ForeignKeyField(
+        "models.Product", related_name="order_lines", on_delete=fields.RESTRICT
+    )
+    quantity = fields.IntField()
+    unit_price_paid = fields.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        table = "order_line"

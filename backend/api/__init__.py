@@ -1,0 +1,1 @@
+"""The GraphQL layer: types, inputs and thin resolvers that call the services."""

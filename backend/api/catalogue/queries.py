@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import strawberry
+
+from backend.api.catalogue.types import Category, Location, Product, Warehouse
+from backend.api.context import Info
+from backend.api.enums import ZoneKind
+from backend.api.errors import bad_input
+from backend.api.pagination import Connection, connection, decode_cursor, page_size
+from backend.api.permissions import GATE
+from backend.domain.catalogue.scan import ScanKind as _ScanKind
+from backend.domain.catalogue.scan import normalise
+from backend.persistence.models import Category as CategoryModel
+from backend.persistence.queries import stock as q
+from backend.persistence.queries.pages import page
+
+ScanKind = strawberry.enum(_ScanKind)
+
+
+@strawberry.input
+class ProductFilter:
+    search: str | None = None
+    category_code: str | None = None
+
+
+@strawberry.input
+class LocationFilter:
+    warehouse_code: str | None = None
+    zone_kind: ZoneKind | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class ScanResult:
+    code: str
+    kind: ScanKind  # type: ignore[valid-type]
+    product: Product | None = None
+    location: Location | None = None
+
+
+@strawberry.type
+class CatalogueQuery:
+    @strawberry.field(permission_classes=GATE)
+    async def products(
+        self,
+        info: Info,
+        filter: ProductFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Product]:
+        f = filter or ProductFilter()
+        if f.search is not None and len(f.search) > 100:
+            raise bad_input("`search` is at most 100 characters.")
+        rows = await page(
+            q.products(f.search, f.category_code), page_size(first), decode_cursor(after)
+        )
+        return connection(rows, Product.from_model)
+
+    @strawberry.field(permission_classes=GATE)
+    async def product(
+        self, info: Info, sku: str | None = None, barcode: str | None = None
+    ) -> Product | None:
+        if (sku is None) == (barcode is None):
+            raise bad_input("Give exactly one of `sku` or `barcode`.")
+        found = await q.product_by_code(sku, barcode)
+        return None if found is None else Product.from_model(found)
+
+    @strawberry.field(permission_classes=GATE)
+    async def categories(self, info: Info) -> list[Category]:
+        return [Category.from_model(c) for c in await CategoryModel.all().order_by("code")]
+
+    @strawberry.field(permission_classes=GATE)
+    async def warehouses(self, info: Info) -> list[Warehouse]:
+        return [Warehouse.from_model(w) for w in await q.warehouses().order_by("code")]
+
+    @strawberry.field(permission_classes=GATE)
+    async def locations(
+        self,
+        info: Info,
+        filter: LocationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Location]:
+        f = filter or LocationFilter()
+        rows = await page(
+            q.locations(f.warehouse_code, f.zone_kind), page_size(first), decode_cursor(after)
+        )
+        return connection(rows, Location.from_model)
+
+    @strawberry.field(
+        permission_classes=GATE,
+        description="Says what a scanned code is: a product barcode or SKU, or a bin.",
+    )
+    async def scan(self, info: Info, code: str) -> ScanResult:
+        cleaned = normalise(code)
+        if not cleaned:
+            raise bad_input("The scanned code is empty.")
+        product = await q.product_by_code(None, cleaned) or await q.product_by_code(cleaned, None)
+        if product is not None:
+            return ScanResult(
+                code=cleaned, kind=_ScanKind.PRODUCT, product=Product.from_model(product)
+            )
+        location = await q.location_by_code(cleaned)
+        if location is not None:
+            return ScanResult(
+                code=cleaned, kind=_ScanKind.LOCATION, location=Location.from_model(location)
+            )
+        return ScanResult(code=cleaned, kind=_ScanKind.UNKNOWN)

@@ -1,0 +1,81 @@
+"""One DataLoader per kind of lookup and request, so lists never query per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from backend.persistence import models
+from backend.persistence.queries import batch
+
+
+def _by_id(model: Any) -> DataLoader[int, Any]:
+    async def load(ids: Sequence[int]) -> list[Any]:
+        return await batch.by_ids(model, ids)
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    @cached_property
+    def product(self) -> DataLoader[int, models.Product | None]:
+        return _by_id(models.Product)
+
+    @cached_property
+    def category(self) -> DataLoader[int, models.Category | None]:
+        return _by_id(models.Category)
+
+    @cached_property
+    def supplier(self) -> DataLoader[int, models.Supplier | None]:
+        return _by_id(models.Supplier)
+
+    @cached_property
+    def warehouse(self) -> DataLoader[int, models.Warehouse | None]:
+        return _by_id(models.Warehouse)
+
+    @cached_property
+    def zone(self) -> DataLoader[int, models.Zone | None]:
+        return _by_id(models.Zone)
+
+    @cached_property
+    def location(self) -> DataLoader[int, models.Location | None]:
+        return _by_id(models.Location)
+
+    @cached_property
+    def user(self) -> DataLoader[int, models.User | None]:
+        return _by_id(models.User)
+
+    @cached_property
+    def movement(self) -> DataLoader[int, models.StockMovement | None]:
+        return _by_id(models.StockMovement)
+
+    @cached_property
+    def customer(self) -> DataLoader[int, models.Customer | None]:
+        return _by_id(models.Customer)
+
+    @cached_property
+    def partner(self) -> DataLoader[int, models.Partner | None]:
+        return _by_id(models.Partner)
+
+    @cached_property
+    def reservation(self) -> DataLoader[int, models.Reservation | None]:
+        return _by_id(models.Reservation)
+
+    @cached_property
+    def barcodes(self) -> DataLoader[int, list[str]]:
+        return DataLoader(load_fn=batch.barcodes_by_product)
+
+    @cached_property
+    def zones_of_warehouse(self) -> DataLoader[int, list[models.Zone]]:
+        return DataLoader(load_fn=batch.zones_by_warehouse)
+
+    @cached_property
+    def order_lines(self) -> DataLoader[int, list[models.OrderLine]]:
+        return DataLoader(load_fn=batch.lines_by_order)
+
+    @cached_property
+    def balance(self) -> DataLoader[tuple[int, int], models.StockBalance | None]:
+        return DataLoader(load_fn=batch.balances)

@@ -1,0 +1,80 @@
+"""The one schema: roots composed from each domain, plus the protective extensions."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from backend.api.auth.resolvers import AuthMutation, AuthQuery
+from backend.api.catalogue.queries import CatalogueQuery
+from backend.api.errors import should_mask
+from backend.api.orders.queries import OrderQuery
+from backend.api.stock.mutations import StockMutation
+from backend.api.stock.queries import StockQuery
+from backend.api.stock.subscriptions import StockSubscription
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2_000
+
+
+@strawberry.type
+class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutation, StockMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(StockSubscription):
+    pass
+
+
+# Built once at import: limiters used as per-request factories would defeat the
+# validation cache (Strawberry issue #4635, STACK-NOTES).
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+def _extensions(development: bool) -> list[type[SchemaExtension] | object]:
+    extensions: list[type[SchemaExtension] | object] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules(_LIMIT_RULES),
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+    ]
+    if not development:
+        extensions.append(DisableIntrospection)
+        extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
+    return extensions
+
+
+def build_schema(*, development: bool) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=_extensions(development),  # type: ignore[arg-type]
+        config=StrawberryConfig(disable_field_suggestions=not development),
+    )
+
+
+def sdl() -> str:
+    """The schema as committed in schema.graphql."""
+    return build_schema(development=True).as_str() + "\n"

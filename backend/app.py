@@ -1,0 +1,74 @@
+"""Starlette application factory: /graphql, /healthz, the PWA; lifespan opens db and pub/sub."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from backend.api.view import GraphQLApp
+from backend.config import Settings
+from backend.persistence.db import sqlite_path, tortoise_config
+from backend.persistence.transaction import fetch
+from backend.pubsub import memory
+from backend.single_writer import SingleWriterLock
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await fetch("SELECT 1 AS ok")
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return JSONResponse({"status": "database unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, with_database: bool = True) -> Starlette:
+    settings = settings or Settings.from_env()
+    pubsub = memory.create(settings.pubsub_url)
+    graphql = GraphQLApp(settings, pubsub)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        lock = None
+        path = sqlite_path(settings.database_url)
+        if path is not None:
+            lock = SingleWriterLock(path)
+            lock.acquire()
+        await pubsub.start()
+        try:
+            if with_database:
+                async with RegisterTortoise(
+                    app, config=tortoise_config(settings.database_url), generate_schemas=False
+                ):
+                    yield
+            else:
+                yield
+        finally:
+            await pubsub.close()
+            if lock is not None:
+                lock.release()
+
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+    ]
+    if settings.bench_endpoint:
+        from backend.bench_endpoint import receive_stock_bare
+
+        routes.append(Route("/bench/receive-stock", receive_stock_bare, methods=["POST"]))
+    if FRONTEND.is_dir():
+        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="pwa"))
+    app = Starlette(routes=routes, lifespan=lifespan, max_body_size=settings.max_body_bytes)
+    app.state.settings = settings
+    app.state.pubsub = pubsub
+    return app

@@ -1,0 +1,47 @@
+"""Batch loads for DataLoaders: one statement per batch, results in key order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TypeVar
+
+from tortoise.models import Model
+
+from backend.persistence.models import Barcode, OrderLine, StockBalance, Zone
+
+M = TypeVar("M", bound=Model)
+
+
+async def by_ids(model: type[M], ids: Sequence[int]) -> list[M | None]:
+    rows = {row.pk: row for row in await model.filter(id__in=list(set(ids)))}
+    return [rows.get(i) for i in ids]
+
+
+async def barcodes_by_product(product_ids: Sequence[int]) -> list[list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+    for code in await Barcode.filter(product_id__in=list(set(product_ids))).order_by("id"):
+        found[code.product_id].append(code.code)
+    return [found.get(i, []) for i in product_ids]
+
+
+async def zones_by_warehouse(warehouse_ids: Sequence[int]) -> list[list[Zone]]:
+    found: dict[int, list[Zone]] = defaultdict(list)
+    for zone in await Zone.filter(warehouse_id__in=list(set(warehouse_ids))).order_by("code"):
+        found[zone.warehouse_id].append(zone)
+    return [found.get(i, []) for i in warehouse_ids]
+
+
+async def lines_by_order(order_ids: Sequence[int]) -> list[list[OrderLine]]:
+    found: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in await OrderLine.filter(order_id__in=list(set(order_ids))).order_by("id"):
+        found[line.order_id].append(line)
+    return [found.get(i, []) for i in order_ids]
+
+
+async def balances(keys: Sequence[tuple[int, int]]) -> list[StockBalance | None]:
+    products = list({p for p, _ in keys})
+    locations = list({loc for _, loc in keys})
+    rows = await StockBalance.filter(product_id__in=products, location_id__in=locations)
+    found = {(b.product_id, b.location_id): b for b in rows}
+    return [found.get(k) for k in keys]

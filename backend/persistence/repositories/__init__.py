@@ -1,0 +1,1 @@
+"""Writes and the lookups that go with them, one module per aggregate."""

@@ -1,0 +1,161 @@
+"""Balances and movements. Every balance change is one conditional atomic statement, so
+concurrent requests can neither lose an update nor drive stock negative, on SQLite or
+PostgreSQL, without relying on row locks (SQLite has none)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.expressions import F
+
+from backend.domain.stock.kinds import MovementKind
+from backend.persistence import transaction
+from backend.persistence.models import (
+    Location,
+    Product,
+    Reservation,
+    StockBalance,
+    StockMovement,
+)
+
+
+async def product_by_sku(sku: str) -> Product | None:
+    return await Product.get_or_none(sku=sku, active=True)
+
+
+async def location_by_code(code: str) -> Location | None:
+    return await Location.get_or_none(code=code, active=True).select_related("warehouse")
+
+
+async def add_on_hand(product_id: int, location: Location, quantity: int) -> None:
+    """Put stock into a bin; creates the balance row on first use (an upsert, race-free)."""
+    await transaction.execute(
+        "INSERT INTO stock_balance (product_id, location_id, warehouse_id, on_hand, reserved,"
+        " updated_at) VALUES (?, ?, ?, ?, 0, ?)"
+        " ON CONFLICT (product_id, location_id)"
+        " DO UPDATE SET on_hand = stock_balance.on_hand + excluded.on_hand,"
+        " updated_at = excluded.updated_at",
+        [product_id, location.id, location.warehouse_id, quantity, datetime.now(UTC)],
+    )
+
+
+async def take_available(product_id: int, location_id: int, quantity: int) -> bool:
+    """Take unreserved stock out of a bin; False (and nothing changed) if too little."""
+    changed = await StockBalance.filter(
+        product_id=product_id,
+        location_id=location_id,
+        on_hand__gte=F("reserved") + quantity,
+    ).update(on_hand=F("on_hand") - quantity, updated_at=datetime.now(UTC))
+    return changed == 1
+
+
+async def take_reserved(product_id: int, location_id: int, quantity: int) -> bool:
+    """Take stock that a reservation holds: on hand and reserved fall together."""
+    changed = await StockBalance.filter(
+        product_id=product_id, location_id=location_id, reserved__gte=quantity
+    ).update(
+        on_hand=F("on_hand") - quantity,
+        reserved=F("reserved") - quantity,
+        updated_at=datetime.now(UTC),
+    )
+    return changed == 1
+
+
+async def set_on_hand_if(
+    product_id: int, location: Location, expected: int | None, counted: int
+) -> bool:
+    """Book a count: only if the balance still holds what the count was compared with."""
+    if expected is None:
+        await add_on_hand(product_id, location, counted)
+        return True
+    changed = await StockBalance.filter(
+        product_id=product_id, location_id=location.id, on_hand=expected
+    ).update(on_hand=counted, updated_at=datetime.now(UTC))
+    return changed == 1
+
+
+async def hold(product_id: int, location_id: int, quantity: int) -> bool:
+    """Reserve available stock; False if fewer are available."""
+    changed = await StockBalance.filter(
+        product_id=product_id,
+        location_id=location_id,
+        on_hand__gte=F("reserved") + quantity,
+    ).update(reserved=F("reserved") + quantity, updated_at=datetime.now(UTC))
+    return changed == 1
+
+
+async def unhold(product_id: int, location_id: int, quantity: int) -> bool:
+    changed = await StockBalance.filter(
+        product_id=product_id, location_id=location_id, reserved__gte=quantity
+    ).update(reserved=F("reserved") - quantity, updated_at=datetime.now(UTC))
+    return changed == 1
+
+
+async def balance(product_id: int, location_id: int) -> StockBalance | None:
+    return await StockBalance.get_or_none(product_id=product_id, location_id=location_id)
+
+
+async def record_movement(
+    *,
+    kind: MovementKind,
+    product_id: int,
+    from_location_id: int | None,
+    to_location_id: int | None,
+    quantity: int,
+    actor_id: int,
+    reference_type: str = "",
+    reference: str = "",
+    reason: str = "",
+    corrects_id: int | None = None,
+) -> StockMovement:
+    return await StockMovement.create(
+        kind=kind,
+        product_id=product_id,
+        from_location_id=from_location_id,
+        to_location_id=to_location_id,
+        quantity=quantity,
+        actor_id=actor_id,
+        reference_type=reference_type,
+        reference=reference,
+        reason=reason,
+        corrects_id=corrects_id,
+    )
+
+
+async def movement(movement_id: int) -> StockMovement | None:
+    return await StockMovement.get_or_none(id=movement_id)
+
+
+async def is_corrected(movement_id: int) -> bool:
+    return await StockMovement.exists(corrects_id=movement_id)
+
+
+async def reservation_for(product_id: int, location_id: int, reference: str) -> Reservation | None:
+    return await Reservation.get_or_none(
+        product_id=product_id, location_id=location_id, reference=reference
+    )
+
+
+async def add_to_reservation(
+    product_id: int, location_id: int, reference: str, quantity: int, actor_id: int
+) -> Reservation:
+    """One reservation per product, bin and document; reserving again adds to it."""
+    now = datetime.now(UTC)
+    await transaction.execute(
+        "INSERT INTO reservation (product_id, location_id, reference, quantity, created_by_id,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (product_id, location_id, reference)"
+        " DO UPDATE SET quantity = reservation.quantity + excluded.quantity,"
+        " updated_at = excluded.updated_at",
+        [product_id, location_id, reference, quantity, actor_id, now, now],
+    )
+    return await Reservation.get(
+        product_id=product_id, location_id=location_id, reference=reference
+    )
+
+
+async def take_from_reservation(reservation_id: int, quantity: int) -> bool:
+    changed = await Reservation.filter(id=reservation_id, quantity__gte=quantity).update(
+        quantity=F("quantity") - quantity, updated_at=datetime.now(UTC)
+    )
+    return changed == 1

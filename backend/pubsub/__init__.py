@@ -1,0 +1,1 @@
+"""Publish/subscribe behind one small interface; events leave only after commit."""

@@ -1,0 +1,1 @@
+"""Application services: one use case each, one transaction, events published after commit."""

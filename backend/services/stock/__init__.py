@@ -1,0 +1,1 @@
+"""Stock ledger use cases."""

@@ -1,0 +1,253 @@
+"""Receive, transfer, ship, count and correct: every use case that books a movement.
+
+Each runs in one transaction through `run_once`, so a replayed idempotency key books
+nothing; balances change by conditional atomic updates in the same transaction as the
+movement; `stockChanged` events leave after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.domain import validation
+from backend.domain.auth.roles import Principal
+from backend.domain.errors import DomainError, ErrorCode
+from backend.domain.stock import ledger
+from backend.domain.stock.kinds import MovementKind
+from backend.persistence.models import Location, Product, StockMovement
+from backend.persistence.repositories import stock as repo
+from backend.pubsub.base import PubSub
+from backend.services.idempotency import Answer, run_once
+from backend.services.stock import events, lookups
+from backend.services.stock.commands import (
+    AdjustStock,
+    CorrectMovement,
+    ReceiveStock,
+    ShipStock,
+    TransferStock,
+)
+from backend.services.unit_of_work import UnitOfWork
+
+
+def _booked(movement: StockMovement | None, product: Product, *places: Location) -> dict[str, Any]:
+    return {
+        "movementId": None if movement is None else movement.id,
+        "productId": product.id,
+        "locationIds": [place.id for place in places],
+    }
+
+
+def _announce(
+    uow: UnitOfWork, movement: StockMovement, product: Product, changes: dict[int, Location]
+) -> None:
+    for change in ledger.balance_changes(
+        movement.from_location_id, movement.to_location_id, movement.quantity
+    ):
+        uow.emit(
+            events.TOPIC,
+            events.stock_changed(
+                product,
+                changes[change.location_id],
+                kind=movement.kind.value,
+                delta=change.on_hand_delta,
+                movement_id=movement.id,
+            ),
+        )
+
+
+async def _take(product: Product, place: Location, quantity: int, field: str) -> None:
+    if not await repo.take_available(product.id, place.id, quantity):
+        raise ledger.insufficient(await lookups.available(product.id, place.id), quantity, field)
+
+
+async def receive_stock(pubsub: PubSub, actor: Principal, cmd: ReceiveStock) -> Answer:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        quantity = validation.quantity(cmd.quantity)
+        reference = validation.text(cmd.reference, "reference", max_length=validation.SHORT_TEXT)
+        note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
+        product = await lookups.product(cmd.sku)
+        place = await lookups.location(cmd.location_code)
+        await repo.add_on_hand(product.id, place, quantity)
+        movement = await repo.record_movement(
+            kind=MovementKind.RECEIPT,
+            product_id=product.id,
+            from_location_id=None,
+            to_location_id=place.id,
+            quantity=quantity,
+            actor_id=actor.user_id,
+            reference_type="RECEIPT" if reference else "",
+            reference=reference,
+            reason=note,
+        )
+        _announce(uow, movement, product, {place.id: place})
+        return _booked(movement, product, place)
+
+    return await run_once(
+        pubsub, actor, cmd.idempotency_key, "receiveStock", cmd.as_request(), work
+    )
+
+
+async def transfer_stock(pubsub: PubSub, actor: Principal, cmd: TransferStock) -> Answer:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        quantity = validation.quantity(cmd.quantity)
+        note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
+        product = await lookups.product(cmd.sku)
+        source = await lookups.location(cmd.from_location_code, "fromLocationCode")
+        target = await lookups.location(cmd.to_location_code, "toLocationCode")
+        ledger.check_distinct(source.id, target.id)
+        ledger.check_manual_exit(source.zone_kind, "fromLocationCode")
+        await _take(product, source, quantity, "quantity")
+        await repo.add_on_hand(product.id, target, quantity)
+        movement = await repo.record_movement(
+            kind=MovementKind.TRANSFER,
+            product_id=product.id,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            quantity=quantity,
+            actor_id=actor.user_id,
+            reason=note,
+        )
+        _announce(uow, movement, product, {source.id: source, target.id: target})
+        return _booked(movement, product, source, target)
+
+    return await run_once(
+        pubsub, actor, cmd.idempotency_key, "transferStock", cmd.as_request(), work
+    )
+
+
+async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        quantity = validation.quantity(cmd.quantity)
+        reference = validation.text(
+            cmd.reference,
+            "reference",
+            max_length=validation.SHORT_TEXT,
+            required=cmd.from_reservation,
+        )
+        note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
+        product = await lookups.product(cmd.sku)
+        place = await lookups.location(cmd.location_code)
+        ledger.check_manual_exit(place.zone_kind, "locationCode")
+        if cmd.from_reservation:
+            await _consume_reservation(product, place, reference, quantity)
+        else:
+            await _take(product, place, quantity, "quantity")
+        movement = await repo.record_movement(
+            kind=MovementKind.SHIPMENT,
+            product_id=product.id,
+            from_location_id=place.id,
+            to_location_id=None,
+            quantity=quantity,
+            actor_id=actor.user_id,
+            reference_type="ORDER" if reference else "",
+            reference=reference,
+            reason=note,
+        )
+        _announce(uow, movement, product, {place.id: place})
+        return _booked(movement, product, place)
+
+    return await run_once(pubsub, actor, cmd.idempotency_key, "shipStock", cmd.as_request(), work)
+
+
+async def _consume_reservation(
+    product: Product, place: Location, reference: str, quantity: int
+) -> None:
+    reservation = await repo.reservation_for(product.id, place.id, reference)
+    if reservation is None:
+        raise DomainError(
+            ErrorCode.UNKNOWN_RESERVATION,
+            f"Nothing of {product.sku} is reserved in {place.code} for {reference}.",
+            "reference",
+        )
+    if not await repo.take_from_reservation(reservation.id, quantity):
+        raise DomainError(
+            ErrorCode.RESERVATION_TOO_SMALL,
+            f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
+            "quantity",
+        )
+    if not await repo.take_reserved(product.id, place.id, quantity):
+        raise DomainError(
+            ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
+        )
+
+
+async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> Answer:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        counted = validation.count(cmd.counted_quantity)
+        reason = validation.text(
+            cmd.reason, "reason", max_length=validation.LONG_TEXT, required=True
+        )
+        product = await lookups.product(cmd.sku)
+        place = await lookups.location(cmd.location_code)
+        balance = await repo.balance(product.id, place.id)
+        on_hand, reserved = (0, 0) if balance is None else (balance.on_hand, balance.reserved)
+        difference = ledger.count_difference(on_hand, reserved, counted)
+        if difference == 0:
+            return _booked(None, product, place)
+        expected = None if balance is None else on_hand
+        if not await repo.set_on_hand_if(product.id, place, expected, counted):
+            raise DomainError(
+                ErrorCode.CONCURRENT_CHANGE,
+                "Stock in this bin changed while counting; count again.",
+                "countedQuantity",
+            )
+        movement = await repo.record_movement(
+            kind=MovementKind.ADJUSTMENT,
+            product_id=product.id,
+            from_location_id=place.id if difference < 0 else None,
+            to_location_id=place.id if difference > 0 else None,
+            quantity=abs(difference),
+            actor_id=actor.user_id,
+            reference_type="COUNT",
+            reason=reason,
+        )
+        _announce(uow, movement, product, {place.id: place})
+        return _booked(movement, product, place)
+
+    return await run_once(pubsub, actor, cmd.idempotency_key, "adjustStock", cmd.as_request(), work)
+
+
+async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovement) -> Answer:
+    """Book the reverse of a wrong movement; the original stays, the correction points at it."""
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
+        reason = validation.text(
+            cmd.reason, "reason", max_length=validation.LONG_TEXT, required=True
+        )
+        original = await repo.movement(cmd.movement_id)
+        if original is None:
+            raise DomainError(ErrorCode.UNKNOWN_MOVEMENT, "No such movement.", "movementId")
+        await original.fetch_related(
+            "product", "from_location__warehouse", "to_location__warehouse"
+        )
+        line = ledger.MovementLine(
+            original.product_id,
+            original.from_location_id,
+            original.to_location_id,
+            original.quantity,
+        )
+        reversal = ledger.reversal_of(original.kind, line, await repo.is_corrected(original.id))
+        places = {p.id: p for p in (original.from_location, original.to_location) if p}
+        product = original.product
+        if reversal.from_location_id is not None:
+            await _take(product, places[reversal.from_location_id], reversal.quantity, "movementId")
+        if reversal.to_location_id is not None:
+            await repo.add_on_hand(product.id, places[reversal.to_location_id], reversal.quantity)
+        movement = await repo.record_movement(
+            kind=MovementKind.CORRECTION,
+            product_id=product.id,
+            from_location_id=reversal.from_location_id,
+            to_location_id=reversal.to_location_id,
+            quantity=reversal.quantity,
+            actor_id=actor.user_id,
+            reference_type="MOVEMENT",
+            reference=str(original.id),
+            reason=reason,
+            corrects_id=original.id,
+        )
+        _announce(uow, movement, product, places)
+        return _booked(movement, product, *places.values())
+
+    return await run_once(
+        pubsub, actor, cmd.idempotency_key, "correctMovement", cmd.as_request(), work
+    )

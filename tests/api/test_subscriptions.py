@@ -1,0 +1,264 @@
+"""stockChanged over a real WebSocket: `python -m backend.cli serve` on 127.0.0.1, demo data,
+the graphql-transport-ws protocol spoken by the `websockets` client."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+ROOT = Path(__file__).resolve().parents[2]
+PROTOCOL = "graphql-transport-ws"
+WAIT = 10.0  # upper bound for anything that should happen; never a synchronisation sleep
+# Deterministic names from backend/services/demo_data.py: stocked products, sellable bins of SH1.
+SKU_A, SKU_B, SKU_C = "APP-001-BLK-S", "APP-002-BLK-M", "APP-003-BLK-L"
+BIN_1, BIN_2 = "SH1-A-01", "SH1-A-02"
+
+LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token userErrors { message } } }"
+RECEIVE = """
+mutation Receive($input: ReceiveStockInput!) {
+  receiveStock(input: $input) {
+    movement { id }
+    levels { onHand location { code } }
+    replayed
+    userErrors { code message }
+  }
+}
+"""
+STOCK_CHANGED = """
+subscription Watch($sku: String, $warehouseCode: String) {
+  stockChanged(sku: $sku, warehouseCode: $warehouseCode) {
+    sku locationCode warehouseCode kind delta movementId level { onHand }
+  }
+}
+"""
+
+
+@dataclass
+class Server:
+    url: str
+    tokens: dict[str, str]
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/graphql"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    work = tmp_path_factory.mktemp("server")
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{work / 'ws.db'}", "APP_MODE": "production"}
+    _cli(env, "migrate")
+    _cli(env, "seed-demo")
+    port = _free_port()
+    log = (work / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        with httpx.Client(base_url=url, timeout=WAIT) as http:
+            while True:
+                assert process.poll() is None, (work / "server.log").read_text()
+                assert time.monotonic() < deadline, "server did not answer /healthz in 30 s"
+                try:
+                    if http.get("/healthz").json() == {"status": "ok"}:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)  # polling for start-up, bounded by the deadline
+            tokens = {}
+            for user in ("warehouse", "partner"):
+                variables = {"i": {"username": user, "password": f"{user}-demo-2026"}}
+                body = http.post("/graphql", json={"query": LOGIN, "variables": variables}).json()
+                tokens[user] = body["data"]["login"]["token"]
+                assert tokens[user], body
+        yield Server(url, tokens)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=WAIT)
+        log.close()
+
+
+_keys = itertools.count()
+
+
+async def receive(server: Server, sku: str, bin_code: str, qty: int, key: str = "") -> dict:
+    variables = {
+        "input": {
+            "idempotencyKey": key or f"ws-{time.time_ns()}-{next(_keys)}",
+            "sku": sku,
+            "locationCode": bin_code,
+            "quantity": qty,
+        }
+    }
+    headers = {"Authorization": f"Bearer {server.tokens['warehouse']}"}
+    async with httpx.AsyncClient(base_url=server.url, timeout=WAIT) as http:
+        response = await http.post(
+            "/graphql", json={"query": RECEIVE, "variables": variables}, headers=headers
+        )
+    payload: dict[str, Any] = response.json()["data"]["receiveStock"]
+    assert payload["userErrors"] == [], payload
+    return payload
+
+
+async def next_message(ws: ClientConnection, timeout: float = WAIT) -> dict[str, Any]:
+    """The next protocol message that is not a ping/pong (pings are answered)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            message: dict[str, Any] = json.loads(await ws.recv())
+            if message["type"] == "ping":
+                await ws.send(json.dumps({"type": "pong"}))
+            elif message["type"] != "pong":
+                return message
+
+
+async def next_change(ws: ClientConnection) -> dict[str, Any]:
+    message = await next_message(ws)
+    assert message["type"] == "next", message
+    change: dict[str, Any] = message["payload"]["data"]["stockChanged"]
+    return change
+
+
+@asynccontextmanager
+async def signed_in(server: Server, user: str = "warehouse") -> AsyncIterator[ClientConnection]:
+    async with connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=WAIT) as ws:
+        auth = {"authorization": f"Bearer {server.tokens[user]}"}
+        await ws.send(json.dumps({"type": "connection_init", "payload": auth}))
+        assert (await next_message(ws))["type"] == "connection_ack"
+        yield ws
+
+
+async def watch(server: Server, ws: ClientConnection, sku: str, bin_code: str) -> None:
+    """Subscribe to `sku`, then prove the subscription is live by booking one unit until its
+    event arrives; earlier priming events (if the subscription was late) are drained by id."""
+    variables = {"sku": sku}
+    await ws.send(
+        json.dumps(
+            {"id": "1", "type": "subscribe", "payload": {"query": STOCK_CHANGED, "variables": variables}}
+        )
+    )
+    for _attempt in range(10):
+        booked = await receive(server, sku, bin_code, 1)
+        wanted = booked["movement"]["id"]
+        try:
+            while (await asyncio.wait_for(next_change(ws), 1.0))["movementId"] != wanted:
+                pass
+            return
+        except TimeoutError:
+            continue
+    pytest.fail("the subscription never delivered a priming event")
+
+
+async def test_connection_init_without_a_token_is_closed_with_4403(server):
+    async with connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=WAIT) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await next_message(ws)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_connection_init_with_a_bad_token_is_closed_with_4403(server):
+    async with connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=WAIT) as ws:
+        payload = {"authorization": "Bearer not-a-real-token"}
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await next_message(ws)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+async def test_connection_init_with_a_bearer_token_is_acknowledged(server):
+    async with signed_in(server, "partner") as ws:
+        assert ws.subprotocol == PROTOCOL
+
+
+async def test_a_receipt_is_pushed_with_the_bin_warehouse_and_fresh_balance(server):
+    async with signed_in(server) as ws:
+        await watch(server, ws, SKU_A, BIN_1)
+        booked = await receive(server, SKU_A, BIN_1, 4)
+        change = await next_change(ws)
+    assert change == {
+        "sku": SKU_A,
+        "locationCode": BIN_1,
+        "warehouseCode": "SH1",
+        "kind": "RECEIPT",
+        "delta": 4,
+        "movementId": booked["movement"]["id"],
+        "level": {"onHand": booked["levels"][0]["onHand"]},
+    }
+
+
+async def test_a_sku_filter_leaves_out_changes_of_other_skus(server):
+    async with signed_in(server) as ws:
+        await watch(server, ws, SKU_B, BIN_1)
+        await receive(server, SKU_C, BIN_1, 3)  # another SKU: must not be delivered
+        booked = await receive(server, SKU_B, BIN_1, 2)
+        change = await next_change(ws)
+    assert (change["sku"], change["movementId"]) == (SKU_B, booked["movement"]["id"])
+
+
+async def test_a_replayed_idempotency_key_publishes_nothing(server):
+    async with signed_in(server) as ws:
+        await watch(server, ws, SKU_C, BIN_1)
+        key = f"replay-{time.time_ns()}"
+        first = await receive(server, SKU_C, BIN_1, 5, key=key)
+        assert (await next_change(ws))["movementId"] == first["movement"]["id"]
+        again = await receive(server, SKU_C, BIN_1, 5, key=key)
+        assert again["replayed"] is True
+        later = await receive(server, SKU_C, BIN_2, 1)
+        change = await next_change(ws)
+    # Had the replay published, its event (bin 1, delta 5) would have come first.
+    assert (change["locationCode"], change["delta"]) == (BIN_2, 1)
+    assert change["movementId"] == later["movement"]["id"]
+
+
+async def test_the_legacy_graphql_ws_protocol_is_refused(server):
+    agreed = "not connected"
+    with pytest.raises(ConnectionClosed) as closed:
+        async with connect(server.ws_url, subprotocols=["graphql-ws"], open_timeout=WAIT) as ws:
+            agreed = ws.subprotocol
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            await next_message(ws)
+    assert agreed is None
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406

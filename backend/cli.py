@@ -109,6 +109,41 @@ def cmd_create_api_key(settings: Settings, args: argparse.Namespace) -> int:
     return int(asyncio.run(_with_db(settings, work)))
 
 
+def _import(settings: Settings, path: str, what: str) -> int:
+    from backend.services import catalogue_import
+
+    run = (
+        catalogue_import.import_products
+        if what == "products"
+        else catalogue_import.import_locations
+    )
+
+    async def work() -> int:
+        try:
+            report = await run(catalogue_import.read_csv(path))
+        except (OSError, catalogue_import.ImportFileError) as error:
+            _say(f"refused: {error}")
+            return 1
+        _say(report.summary())
+        for e in report.errors:
+            _say(
+                f"line {e.line}, column {e.column}: {e.message}"
+                if e.column
+                else f"line {e.line}: {e.message}"
+            )
+        return 0 if report.ok else 1
+
+    return int(asyncio.run(_with_db(settings, work)))
+
+
+def cmd_import_products(settings: Settings, args: argparse.Namespace) -> int:
+    return _import(settings, args.file, "products")
+
+
+def cmd_import_locations(settings: Settings, args: argparse.Namespace) -> int:
+    return _import(settings, args.file, "locations")
+
+
 def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from backend.api.schema import sdl
 
@@ -219,6 +254,10 @@ def _parser() -> argparse.ArgumentParser:
     key = sub.add_parser("create-api-key", help="issue an API key to a partner user")
     key.add_argument("username")
     key.add_argument("--name", required=True)
+    products = sub.add_parser("import-products", help="create or update products from a CSV file")
+    products.add_argument("file", help="UTF-8 CSV; see docs/samples/products.csv")
+    places = sub.add_parser("import-locations", help="create bin locations from a CSV file")
+    places.add_argument("file", help="UTF-8 CSV; see docs/samples/locations.csv")
     schema = sub.add_parser("export-schema", help="write schema.graphql from the code")
     schema.add_argument("--check", action="store_true", help="fail if the file differs")
     sub.add_parser("check-ledger", help="compare every balance with its ledger movements")
@@ -234,6 +273,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "create-user": cmd_create_user,
     "create-api-key": cmd_create_api_key,
+    "import-products": cmd_import_products,
+    "import-locations": cmd_import_locations,
     "export-schema": cmd_export_schema,
     "check-ledger": cmd_check_ledger,
     "prune-keys": cmd_prune_keys,

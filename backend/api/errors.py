@@ -46,4 +46,8 @@ def bad_input(message: str) -> PublicError:
 
 def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError)
+    if original is None or isinstance(original, PublicError):
+        return False
+    # graphql-core's own error, outside any field: a variable failed coercion (a quantity
+    # of "five", a malformed date) before any resolver ran; it describes the request.
+    return not (error.path is None and isinstance(original, GraphQLError))

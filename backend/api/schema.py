@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -15,6 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
@@ -65,8 +67,19 @@ def _extensions(development: bool) -> list[type[SchemaExtension] | object]:
     return extensions
 
 
+class Schema(strawberry.Schema):
+    """Logs only unexpected errors: a refused sign-in or permission is not an incident."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [e for e in errors if should_mask(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema(*, development: bool) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

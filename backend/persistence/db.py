@@ -38,7 +38,7 @@ def connection_config(database_url: str) -> dict[str, Any]:
             path.parent.mkdir(parents=True, exist_ok=True)
         file_path = ":memory:" if path is None else str(path)
         return {
-            "engine": "tortoise.backends.sqlite",
+            "engine": "backend.persistence.sqlite_inline",
             "credentials": {"file_path": file_path, **SQLITE_PRAGMAS},
         }
     if database_url.startswith(("postgres://", "postgresql://")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from tortoise import connections
@@ -16,13 +17,15 @@ def transaction() -> TransactionContext:
 
 def current() -> BaseDBAsyncClient:
     """The connection of the running transaction (or the pool outside one)."""
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
 
 
 def dialect() -> str:
     return str(current().capabilities.dialect)
 
 
+@lru_cache(maxsize=512)
 def _placeholders(sql: str, postgres: bool) -> str:
     if not postgres:
         return sql
@@ -30,14 +33,13 @@ def _placeholders(sql: str, postgres: bool) -> str:
     return "".join(f"{part}${i}" if i < len(parts) else part for i, part in enumerate(parts, 1))
 
 
-async def execute(sql: str, values: Sequence[Any] = ()) -> int:
-    """Run one statement written with `?` placeholders; returns the rows it changed."""
+async def execute(sql: str, values: Sequence[Any] = ()) -> None:
+    """Run one statement written with `?` placeholders."""
     conn = current()
-    rows, _ = await conn.execute_query(_placeholders(sql, dialect() == "postgres"), list(values))
-    return int(rows)
+    await conn.execute_query(_placeholders(sql, dialect() == "postgres"), list(values))
 
 
 async def fetch(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of one statement (a SELECT, or a write with RETURNING) as dicts."""
     conn = current()
-    _, rows = await conn.execute_query(_placeholders(sql, dialect() == "postgres"), list(values))
-    return [dict(row) for row in rows]
+    return await conn.execute_query_dict(_placeholders(sql, dialect() == "postgres"), list(values))

@@ -80,19 +80,22 @@ async def authenticate(bearer: str) -> Principal | None:
     if not bearer or len(bearer) > 256:
         return None
     if bearer.startswith(API_KEY_PREFIX):
-        key = await repo.api_key_with_user(digest(bearer))
-        if key is None or key.revoked_at is not None or not key.user.active:
+        found = await repo.api_key_credential(digest(bearer))
+        if found is None or found.revoked or not found.active:
             return None
-        user = key.user
         return Principal(
-            user.id, user.username, user.role, user.partner_id, None, api_key_id=key.id
+            found.user_id, found.username, found.role, found.partner_id, None, api_key_id=found.id
         )
-    token = await repo.token_with_user(digest(bearer))
-    if token is None or token.revoked_at is not None or token.expires_at <= datetime.now(UTC):
+    found = await repo.token_credential(digest(bearer))
+    if found is None or found.revoked or not found.active:
         return None
-    user = token.user
-    if not user.active:
+    if found.expires_at is None or found.expires_at <= datetime.now(UTC):
         return None
     return Principal(
-        user.id, user.username, user.role, user.partner_id, token.expires_at, token_id=token.id
+        found.user_id,
+        found.username,
+        found.role,
+        found.partner_id,
+        found.expires_at,
+        token_id=found.id,
     )

@@ -172,9 +172,7 @@ async def test_a_movement_can_be_corrected_only_once(gql, clerk, admin, catalogu
     assert await StockMovement.filter(kind="CORRECTION").count() == 1
 
 
-async def test_a_receipt_whose_stock_was_shipped_cannot_be_corrected(
-    gql, clerk, admin, catalogue
-):
+async def test_a_receipt_whose_stock_was_shipped_cannot_be_corrected(gql, clerk, admin, catalogue):
     bin_code = catalogue.bin(ZoneKind.SELLABLE)
     wrong = await receive(gql, clerk, "SKU-1", bin_code, 5)
     shipped = await mutate(gql, SHIP, clerk, sku="SKU-1", locationCode=bin_code, quantity=4)

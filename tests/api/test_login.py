@@ -110,7 +110,8 @@ async def test_five_failures_lock_the_account_until_the_lock_expires(gql, actors
     assert locked["token"] is None
     assert locked["userErrors"][0]["code"] == "ACCOUNT_LOCKED"
     stored = await User.get(id=user.id)
-    assert stored.locked_until is not None and stored.locked_until > datetime.now(UTC)
+    assert stored.locked_until is not None
+    assert stored.locked_until > datetime.now(UTC)
 
     await User.filter(id=user.id).update(locked_until=datetime.now(UTC) - timedelta(seconds=1))
     unlocked = await login(gql, "qc", PASSWORD)
@@ -162,9 +163,7 @@ async def test_logout_everywhere_revokes_every_session_of_the_user(gql, client, 
     assert (await me(client, bystander.token))["data"]["me"]["username"] == "finance"
 
 
-async def test_an_inactive_user_cannot_sign_in_and_its_tokens_stop_working(
-    gql, client, actors
-):
+async def test_an_inactive_user_cannot_sign_in_and_its_tokens_stop_working(gql, client, actors):
     actor: Actor = actors[Role.SUPERVISOR]
     await User.filter(id=actor.user.id).update(active=False)
 

@@ -171,6 +171,11 @@ async def test_reservations_lists_open_reservations_only(gql, clerk, agent, cata
 
     assert sorted((n["reference"], n["quantity"]) for n in every) == [("SO-1", 2), ("SO-2", 3)]
     assert by_sku == [
-        {"reference": "SO-2", "quantity": 3, "product": {"sku": "SKU-2"}, "location": {"code": second}}
+        {
+            "reference": "SO-2",
+            "quantity": 3,
+            "product": {"sku": "SKU-2"},
+            "location": {"code": second},
+        }
     ]
     assert [n["reference"] for n in by_ref["nodes"]] == ["SO-1"]

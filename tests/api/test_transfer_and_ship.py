@@ -25,9 +25,7 @@ def clerk(actors):
     return actors[Role.WAREHOUSE]
 
 
-async def test_transfer_moves_stock_between_bins_with_one_transfer_movement(
-    gql, clerk, catalogue
-):
+async def test_transfer_moves_stock_between_bins_with_one_transfer_movement(gql, clerk, catalogue):
     source, target = catalogue.bin(ZoneKind.SELLABLE, 0), catalogue.bin(ZoneKind.SELLABLE, 1)
     await receive(gql, clerk, "SKU-1", source, 10)
 

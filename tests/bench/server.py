@@ -143,7 +143,10 @@ def _login(host: str, port: int) -> str:
         host,
         port,
         "/graphql",
-        {"query": LOGIN, "variables": {"input": {"username": DEMO_USER, "password": DEMO_PASSWORD}}},
+        {
+            "query": LOGIN,
+            "variables": {"input": {"username": DEMO_USER, "password": DEMO_PASSWORD}},
+        },
         {},
     )
     payload = (body.get("data") or {}).get("login") or {}

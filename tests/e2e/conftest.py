@@ -40,11 +40,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite://{folder / 'e2e.db'}", "APP_MODE": "production"}
     cli = [sys.executable, "-m", "backend.cli"]
     for step in ("migrate", "seed-demo"):
-        subprocess.run([*cli, step], cwd=ROOT, env=env, check=True, timeout=120,
-                       capture_output=True)
+        subprocess.run(
+            [*cli, step], cwd=ROOT, env=env, check=True, timeout=120, capture_output=True
+        )
     port = _free_port()
-    proc = subprocess.Popen([*cli, "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -78,7 +84,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, server):  # type: ignore[no-untyped-def]
     context = browser.new_context(
-        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True, locale="zh-CN",
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
         base_url=server,
     )
     page = context.new_page()

@@ -14,7 +14,8 @@ def lock_until(failed_attempts: int, now: datetime) -> datetime | None:
     if failed_attempts < FREE_ATTEMPTS:
         return None
     doublings = min(failed_attempts - FREE_ATTEMPTS, 10)
-    return now + min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
+    lock: timedelta = min(FIRST_LOCK * (2**doublings), LONGEST_LOCK)
+    return now + lock
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

@@ -35,12 +35,14 @@ class Product(models.Model):
     category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name="products", on_delete=fields.RESTRICT
     )
+    category_id: int
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
     return_window_days = fields.IntField(default=7)
     supply_mode = fields.CharEnumField(SupplyMode, max_length=16, default=SupplyMode.STOCKED)
     supplier: fields.ForeignKeyNullableRelation[Supplier] = fields.ForeignKeyField(
         "models.Supplier", related_name="products", null=True, on_delete=fields.RESTRICT
     )
+    supplier_id: int | None
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -55,6 +57,7 @@ class Barcode(models.Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="barcodes", on_delete=fields.CASCADE
     )
+    product_id: int
 
     class Meta:
         table = "barcode"

@@ -1,4 +1,9 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields, models
+
+if TYPE_CHECKING:
+    from backend.persistence.models.catalogue import Product
 
 
 class Partner(models.Model):
@@ -18,9 +23,10 @@ class Customer(models.Model):
     name = fields.CharField(max_length=200)
     phone = fields.CharField(max_length=32, db_index=True)
     address = fields.CharField(max_length=500, default="")
-    partner = fields.ForeignKeyField(
+    partner: fields.ForeignKeyNullableRelation["Partner"] = fields.ForeignKeyField(
         "models.Partner", related_name="customers", null=True, on_delete=fields.RESTRICT
     )
+    partner_id: int | None
 
     class Meta:
         table = "customer"
@@ -29,12 +35,14 @@ class Customer(models.Model):
 class SalesOrder(models.Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=64, unique=True)
-    partner = fields.ForeignKeyField(
+    partner: fields.ForeignKeyNullableRelation["Partner"] = fields.ForeignKeyField(
         "models.Partner", related_name="orders", null=True, on_delete=fields.RESTRICT
     )
-    customer = fields.ForeignKeyField(
+    partner_id: int | None
+    customer: fields.ForeignKeyRelation["Customer"] = fields.ForeignKeyField(
         "models.Customer", related_name="orders", on_delete=fields.RESTRICT
     )
+    customer_id: int
     placed_at = fields.DatetimeField()
     delivered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -45,12 +53,14 @@ class SalesOrder(models.Model):
 
 class OrderLine(models.Model):
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField(
+    order: fields.ForeignKeyRelation["SalesOrder"] = fields.ForeignKeyField(
         "models.SalesOrder", related_name="lines", on_delete=fields.RESTRICT
     )
-    product = fields.ForeignKeyField(
+    order_id: int
+    product: fields.ForeignKeyRelation["Product"] = fields.ForeignKeyField(
         "models.Product", related_name="order_lines", on_delete=fields.RESTRICT
     )
+    product_id: int
     quantity = fields.IntField()
     unit_price_paid = fields.DecimalField(max_digits=12, decimal_places=2)
 

@@ -22,6 +22,7 @@ class Zone(models.Model):
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "models.Warehouse", related_name="zones", on_delete=fields.RESTRICT
     )
+    warehouse_id: int
     code = fields.CharField(max_length=64)
     kind = fields.CharEnumField(ZoneKind, max_length=16)
     name = fields.CharField(max_length=200, default="")
@@ -39,10 +40,12 @@ class Location(models.Model):
     zone: fields.ForeignKeyRelation[Zone] = fields.ForeignKeyField(
         "models.Zone", related_name="locations", on_delete=fields.RESTRICT
     )
+    zone_id: int
     # Copied from the zone so stock queries filter by warehouse without a join.
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "models.Warehouse", related_name="locations", on_delete=fields.RESTRICT
     )
+    warehouse_id: int
     zone_kind = fields.CharEnumField(ZoneKind, max_length=16)
     name = fields.CharField(max_length=200, default="")
     active = fields.BooleanField(default=True)

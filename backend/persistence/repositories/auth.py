@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.expressions import F
 
-from backend.persistence.models import ApiKey, AuthToken, Partner, User
+from backend.domain.auth.roles import Role
+from backend.persistence import transaction
+from backend.persistence.models import AuthToken, Partner, User
 
 
 async def user_by_username(username: str) -> User | None:
@@ -41,8 +45,56 @@ async def create_token(user_id: int, token_hash: str, expires_at: datetime) -> A
     return await AuthToken.create(user_id=user_id, token_hash=token_hash, expires_at=expires_at)
 
 
-async def token_with_user(token_hash: str) -> AuthToken | None:
-    return await AuthToken.get_or_none(token_hash=token_hash).select_related("user")
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A bearer credential with the account it signs in (one statement per request)."""
+
+    id: int
+    user_id: int
+    username: str
+    role: Role
+    partner_id: int | None
+    active: bool
+    expires_at: datetime | None
+    revoked: bool
+
+
+def _credential(row: dict[str, Any], expires_at: datetime | None) -> Credential:
+    return Credential(
+        id=row["id"],
+        user_id=row["user_id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        partner_id=row["partner_id"],
+        active=bool(row["active"]),
+        expires_at=expires_at,
+        revoked=row["revoked_at"] is not None,
+    )
+
+
+def _aware(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def token_credential(token_hash: str) -> Credential | None:
+    rows = await transaction.fetch(
+        "SELECT t.id, t.user_id, t.expires_at, t.revoked_at, u.username, u.role,"
+        " u.partner_id, u.active FROM auth_token t JOIN app_user u ON u.id = t.user_id"
+        " WHERE t.token_hash = ?",
+        [token_hash],
+    )
+    return _credential(rows[0], _aware(rows[0]["expires_at"])) if rows else None
+
+
+async def api_key_credential(key_hash: str) -> Credential | None:
+    rows = await transaction.fetch(
+        "SELECT k.id, k.user_id, k.revoked_at, u.username, u.role, u.partner_id, u.active"
+        " FROM api_key k JOIN app_user u ON u.id = k.user_id WHERE k.key_hash = ?",
+        [key_hash],
+    )
+    return _credential(rows[0], None) if rows else None
 
 
 async def revoke_token(token_id: int, now: datetime) -> None:
@@ -54,7 +106,3 @@ async def revoke_user_tokens(user_id: int, now: datetime, keep_token_id: int | N
     if keep_token_id is not None:
         query = query.exclude(id=keep_token_id)
     await query.update(revoked_at=now)
-
-
-async def api_key_with_user(key_hash: str) -> ApiKey | None:
-    return await ApiKey.get_or_none(key_hash=key_hash).select_related("user")

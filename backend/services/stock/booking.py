@@ -14,8 +14,8 @@ from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.stock import ledger
 from backend.domain.stock.kinds import MovementKind
-from backend.persistence.models import Location, Product, StockMovement
 from backend.persistence.repositories import stock as repo
+from backend.persistence.repositories.stock import LocationRef, MovementRecord, ProductRef
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
 from backend.services.stock import events, lookups
@@ -29,7 +29,9 @@ from backend.services.stock.commands import (
 from backend.services.unit_of_work import UnitOfWork
 
 
-def _booked(movement: StockMovement | None, product: Product, *places: Location) -> dict[str, Any]:
+def _booked(
+    movement: MovementRecord | None, product: ProductRef, *places: LocationRef
+) -> dict[str, Any]:
     return {
         "movementId": None if movement is None else movement.id,
         "productId": product.id,
@@ -38,7 +40,10 @@ def _booked(movement: StockMovement | None, product: Product, *places: Location)
 
 
 def _announce(
-    uow: UnitOfWork, movement: StockMovement, product: Product, changes: dict[int, Location]
+    uow: UnitOfWork,
+    movement: MovementRecord,
+    product: ProductRef,
+    changes: dict[int, LocationRef],
 ) -> None:
     for change in ledger.balance_changes(
         movement.from_location_id, movement.to_location_id, movement.quantity
@@ -55,7 +60,7 @@ def _announce(
         )
 
 
-async def _take(product: Product, place: Location, quantity: int, field: str) -> None:
+async def _take(product: ProductRef, place: LocationRef, quantity: int, field: str) -> None:
     if not await repo.take_available(product.id, place.id, quantity):
         raise ledger.insufficient(await lookups.available(product.id, place.id), quantity, field)
 
@@ -150,7 +155,7 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
 
 
 async def _consume_reservation(
-    product: Product, place: Location, reference: str, quantity: int
+    product: ProductRef, place: LocationRef, reference: str, quantity: int
 ) -> None:
     reservation = await repo.reservation_for(product.id, place.id, reference)
     if reservation is None:
@@ -217,9 +222,6 @@ async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovemen
         original = await repo.movement(cmd.movement_id)
         if original is None:
             raise DomainError(ErrorCode.UNKNOWN_MOVEMENT, "No such movement.", "movementId")
-        await original.fetch_related(
-            "product", "from_location__warehouse", "to_location__warehouse"
-        )
         line = ledger.MovementLine(
             original.product_id,
             original.from_location_id,
@@ -227,8 +229,14 @@ async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovemen
             original.quantity,
         )
         reversal = ledger.reversal_of(original.kind, line, await repo.is_corrected(original.id))
-        places = {p.id: p for p in (original.from_location, original.to_location) if p}
-        product = original.product
+        places: dict[int, LocationRef] = {}
+        for location_id in (original.from_location_id, original.to_location_id):
+            if location_id is not None:
+                found = await repo.location_by_id(location_id)
+                assert found is not None  # a movement's bins are never deleted (RESTRICT)
+                places[location_id] = found
+        product = await repo.product_by_id(original.product_id)
+        assert product is not None
         if reversal.from_location_id is not None:
             await _take(product, places[reversal.from_location_id], reversal.quantity, "movementId")
         if reversal.to_location_id is not None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from backend.persistence.models import Location, Product
+from backend.persistence.repositories.stock import LocationRef, ProductRef
 from backend.pubsub.base import Message
 
 TOPIC = "stock"
 
 
 def stock_changed(
-    product: Product, location: Location, *, kind: str, delta: int, movement_id: int | None
+    product: ProductRef, location: LocationRef, *, kind: str, delta: int, movement_id: int | None
 ) -> Message:
     return {
         "productId": product.id,
@@ -17,7 +17,7 @@ def stock_changed(
         "locationId": location.id,
         "locationCode": location.code,
         "warehouseId": location.warehouse_id,
-        "warehouseCode": location.warehouse.code,
+        "warehouseCode": location.warehouse_code,
         "kind": kind,
         "delta": delta,
         "movementId": movement_id,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from backend.domain import validation
 from backend.domain.errors import DomainError, ErrorCode
-from backend.persistence.models import Location, Product
 from backend.persistence.repositories import stock as repo
+from backend.persistence.repositories.stock import LocationRef, ProductRef
 
 
-async def product(sku: str, field: str = "sku") -> Product:
+async def product(sku: str, field: str = "sku") -> ProductRef:
     code = validation.code(sku, field)
     found = await repo.product_by_sku(code)
     if found is None:
@@ -16,7 +16,7 @@ async def product(sku: str, field: str = "sku") -> Product:
     return found
 
 
-async def location(code: str, field: str = "locationCode") -> Location:
+async def location(code: str, field: str = "locationCode") -> LocationRef:
     cleaned = validation.code(code, field)
     found = await repo.location_by_code(cleaned)
     if found is None:

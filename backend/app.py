@@ -17,7 +17,7 @@ from backend.api.view import GraphQLApp
 from backend.config import Settings
 from backend.persistence.db import sqlite_path, tortoise_config
 from backend.persistence.transaction import fetch
-from backend.pubsub import memory
+from backend.pubsub.factory import create_pubsub
 from backend.single_writer import SingleWriterLock
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -33,7 +33,7 @@ async def healthz(request: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None, *, with_database: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
-    pubsub = memory.create(settings.pubsub_url)
+    pubsub = create_pubsub(settings.pubsub_url)
     graphql = GraphQLApp(settings, pubsub)
 
     @asynccontextmanager

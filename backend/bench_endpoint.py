@@ -30,4 +30,4 @@ async def receive_stock_bare(request: Request) -> Response:
         answer = await receive_stock(request.app.state.pubsub, principal, cmd)
     except DomainError as error:
         return JSONResponse({"userErrors": [{"code": error.code, "message": error.message}]})
-    return JSONResponse({"movementId": answer.response["movementId"], "replayed": answer.replayed})
+    return JSONResponse({"movement": answer.response["movement"], "replayed": answer.replayed})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -58,8 +57,8 @@ def page_size(first: int | None) -> int:
     return size
 
 
-def connection(page: Page[Any], to_node: Callable[[Any], T]) -> Connection[T]:
-    nodes = [to_node(row) for row in page.rows]
+def connection(page: Page[Any], nodes: list[T]) -> Connection[T]:
+    """A connection over a page's rows, given the nodes built from them in the same order."""
     edges = [
         Edge(cursor=encode_cursor(row.pk), node=node)
         for row, node in zip(page.rows, nodes, strict=True)

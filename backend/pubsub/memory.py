@@ -62,9 +62,3 @@ class MemoryPubSub:
             self._queues[topic].discard(queue)
             if not self._queues[topic]:
                 self._queues.pop(topic, None)
-
-
-def create(url: str) -> MemoryPubSub:
-    if url != "memory://":
-        raise ValueError(f"Unsupported PUBSUB_URL {url!r}")
-    return MemoryPubSub()

@@ -40,17 +40,25 @@ async def run_once(
     key = idempotency_key(key)
     asked = idempotency.fingerprint(operation, request)
     for _attempt in range(2):
+        worked = False
         try:
             async with UnitOfWork(pubsub) as uow:
                 stored = await records.find(actor.user_id, key)
                 if stored is not None:
                     idempotency.check_same_request(stored.fingerprint, asked)
                     return Answer(dict(stored.response), replayed=True)
+                worked = True
                 response = await work(uow)
                 await records.save(actor.user_id, key, operation, asked, response)
                 return Answer(response, replayed=False)
         except KeyAlreadyClaimed:
             continue
+        except DomainError:
+            # Refused while a request with the same key committed first (on PostgreSQL it may
+            # have taken the last unit this one waited for): answer as the later request does.
+            if worked and await records.find(actor.user_id, key) is not None:
+                continue
+            raise
     raise DomainError(
         ErrorCode.IDEMPOTENCY_IN_PROGRESS,
         "A request with this idempotency key is still being processed; retry shortly.",

@@ -77,7 +77,7 @@ def receipt_booked(body: bytes) -> bool:
             return False
         doc = doc["data"]["receiveStock"]
         return bool(doc["movement"]) and doc["replayed"] is False and not doc["userErrors"]
-    return bool(doc.get("movementId")) and doc.get("replayed") is False
+    return bool(doc.get("movement")) and doc.get("replayed") is False
 
 
 def full_page(body: bytes) -> bool:

@@ -4,12 +4,22 @@ ledger stores. Shared by the stateful and the concurrency tests."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
 
 from backend.domain.auth.roles import Principal, Role
 from backend.domain.stock.kinds import WarehouseKind, ZoneKind
 from backend.persistence import models as m
+from backend.persistence.db import tortoise_config
+from backend.persistence.transaction import execute
+from tests.conftest import _PG_TABLES, _is_pg
 
 SKUS = ("SKU-1", "SKU-2")
 SELLABLE, PENDING, DEFECTIVE = "W1-SEL-1", "W1-PEN-1", "W1-DEF-1"
@@ -82,3 +92,59 @@ async def snapshot() -> Snapshot:
     ]
     records = await m.IdempotencyRecord.all().count()
     return Snapshot(balances, reservations, movements, records)
+
+
+def movement_id(response: dict[str, Any]) -> int | None:
+    """The id of the movement a booking answered with (None when nothing was booked)."""
+    movement = response["movement"]
+    return None if movement is None else int(movement["id"])
+
+
+class Database:
+    """A clean, seeded database per Hypothesis example, on the test's own event loop.
+
+    SQLite: a copy of a seeded file per example. PostgreSQL: the world is seeded once and the
+    tables the ledger writes are truncated between examples (TRUNCATE skips the append-only
+    triggers, as the conftest reset does).
+    """
+
+    LEDGER_TABLES = "idempotency_record, stock_movement, reservation, stock_balance"
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, template: str, workdir: Path) -> None:
+        self.loop = loop
+        self.template = template
+        self.seeded = workdir / "seeded.db"
+        self.live = workdir / "live.db"
+        if _is_pg():
+            self.run(self._open(template))
+            self.run(execute(f"TRUNCATE {_PG_TABLES} RESTART IDENTITY CASCADE"))
+            self.actor = self.run(seed_world())
+        else:
+            shutil.copyfile(template, self.seeded)
+            self.run(self._open(f"sqlite://{self.seeded}"))
+            self.actor = self.run(seed_world())
+            self.close()
+
+    def run(self, coro: Awaitable[Any]) -> Any:
+        return self.loop.run_until_complete(coro)
+
+    @staticmethod
+    async def _open(url: str) -> None:
+        await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+
+    def start_example(self) -> Principal:
+        if _is_pg():
+            self.run(execute(f"TRUNCATE {self.LEDGER_TABLES} CASCADE"))
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.live}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.seeded, self.live)
+            self.run(self._open(f"sqlite://{self.live}"))
+        return self.actor
+
+    def end_example(self) -> None:
+        if not _is_pg():
+            self.close()
+
+    def close(self) -> None:
+        self.run(Tortoise.close_connections())

@@ -17,7 +17,7 @@ from backend.services.idempotency import Answer
 from backend.services.stock import booking, reservations
 from backend.services.stock.commands import ReceiveStock, ReserveStock, ShipStock
 from backend.services.stock.health import check_ledger
-from tests.services._ledger_world import SELLABLE, seed_world
+from tests.services._ledger_world import SELLABLE, movement_id, seed_world
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ async def test_fifty_shipments_of_one_against_ten_on_hand_ship_exactly_ten(pubsu
     balance = await _balance()
     assert (balance.on_hand, balance.reserved) == (0, 0)
     assert await StockMovement.filter(kind=MovementKind.SHIPMENT).count() == 10
-    shipped = {r.response["movementId"] for r in results if isinstance(r, Answer)}
+    shipped = {movement_id(r.response) for r in results if isinstance(r, Answer)}
     assert len(shipped) == 10
     assert (await check_ledger()).ok
 
@@ -81,9 +81,23 @@ async def test_twenty_concurrent_retries_of_one_key_book_one_movement(pubsub, ac
 
     assert _outcomes(results) == {"ok": 20}
     assert sorted(r.replayed for r in results) == [False] + [True] * 19
-    assert len({r.response["movementId"] for r in results}) == 1
+    assert len({movement_id(r.response) for r in results}) == 1
     assert await StockMovement.filter(kind=MovementKind.SHIPMENT).count() == 1
     assert (await _balance()).on_hand == 9
+    assert (await check_ledger()).ok
+
+
+async def test_concurrent_retries_of_the_last_unit_all_answer_with_its_one_shipment(pubsub, actor):
+    # A retry that lost the race must replay the shipment, not report the stock it took.
+    await _stock(pubsub, actor, 1)
+    same = ShipStock("last-one", "SKU-1", SELLABLE, 1, reference="ORD-1")
+    results = await asyncio.gather(
+        *(booking.ship_stock(pubsub, actor, same) for _ in range(20)), return_exceptions=True
+    )
+
+    assert _outcomes(results) == {"ok": 20}
+    assert len({movement_id(r.response) for r in results}) == 1
+    assert (await _balance()).on_hand == 0
     assert (await check_ledger()).ok
 
 
@@ -97,7 +111,7 @@ async def test_concurrent_reuse_of_one_key_for_different_inputs_books_only_one(p
 
     assert _outcomes(results) == {"ok": 1, ErrorCode.IDEMPOTENCY_KEY_REUSED.value: 9}
     shipped = next(r for r in results if isinstance(r, Answer))
-    movement = await StockMovement.get(id=shipped.response["movementId"])
+    movement = await StockMovement.get(id=movement_id(shipped.response))
     assert (await _balance()).on_hand == 10 - movement.quantity
     assert await StockMovement.filter(kind=MovementKind.SHIPMENT).count() == 1
     assert (await check_ledger()).ok

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import shutil
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -30,12 +28,8 @@ from hypothesis.stateful import (
 )
 from tortoise import Tortoise
 
-from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
-from backend.domain.stock import ledger
 from backend.domain.stock.kinds import ZoneKind
-from backend.persistence.db import tortoise_config
-from backend.persistence.transaction import execute
 from backend.pubsub.memory import MemoryPubSub
 from backend.services.idempotency import Answer
 from backend.services.stock import booking, reservations
@@ -49,15 +43,15 @@ from backend.services.stock.commands import (
     TransferStock,
 )
 from backend.services.stock.health import check_ledger
-from tests.conftest import _PG_TABLES, _is_pg
 from tests.services._ledger_world import (
     BINS,
     DEFECTIVE,
     PENDING,
     SELLABLE,
     SKUS,
+    Database,
     Snapshot,
-    seed_world,
+    movement_id,
     snapshot,
 )
 
@@ -75,56 +69,6 @@ skus = st.sampled_from(SKUS)
 bins = st.sampled_from([SELLABLE, SELLABLE, SELLABLE, DEFECTIVE, PENDING])
 quantities = st.integers(min_value=1, max_value=6)
 orders = st.sampled_from(["ORD-1", "ORD-2"])
-
-
-class Database:
-    """A clean, seeded database per Hypothesis example, on the test's own event loop.
-
-    SQLite: a copy of a seeded file per example. PostgreSQL: the world is seeded once and the
-    tables the ledger writes are truncated between examples (TRUNCATE skips the append-only
-    triggers, as the conftest reset does).
-    """
-
-    LEDGER_TABLES = "idempotency_record, stock_movement, reservation, stock_balance"
-
-    def __init__(self, loop: asyncio.AbstractEventLoop, template: str, workdir: Path) -> None:
-        self.loop = loop
-        self.template = template
-        self.seeded = workdir / "seeded.db"
-        self.live = workdir / "live.db"
-        if _is_pg():
-            self.run(self._open(template))
-            self.run(execute(f"TRUNCATE {_PG_TABLES} RESTART IDENTITY CASCADE"))
-            self.actor = self.run(seed_world())
-        else:
-            shutil.copyfile(template, self.seeded)
-            self.run(self._open(f"sqlite://{self.seeded}"))
-            self.actor = self.run(seed_world())
-            self.close()
-
-    def run(self, coro: Awaitable[Any]) -> Any:
-        return self.loop.run_until_complete(coro)
-
-    @staticmethod
-    async def _open(url: str) -> None:
-        await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-
-    def start_example(self) -> Principal:
-        if _is_pg():
-            self.run(execute(f"TRUNCATE {self.LEDGER_TABLES} CASCADE"))
-        else:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.live}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(self.seeded, self.live)
-            self.run(self._open(f"sqlite://{self.live}"))
-        return self.actor
-
-    def end_example(self) -> None:
-        if not _is_pg():
-            self.close()
-
-    def close(self) -> None:
-        self.run(Tortoise.close_connections())
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -175,7 +119,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.records += 1
         if movement is not None:
             self.movements.append(movement)
-            assert outcome.response["movementId"] is not None
+            assert movement_id(outcome.response) is not None
         return cmd, outcome
 
     def _available(self, sku: str, code: str) -> int:
@@ -255,7 +199,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.on_hand[sku, code] = counted
         if difference == 0:
             cmd, answer = self._expect_success(cmd)
-            assert answer.response["movementId"] is None
+            assert movement_id(answer.response) is None
             return cmd, answer
         source, target = (code, None) if difference < 0 else (None, code)
         return self._expect_success(cmd, (sku, source, target, abs(difference)))
@@ -315,17 +259,12 @@ class LedgerMachine(RuleBasedStateMachine):
         assert now.reservations == self.held
         assert now.movements == self.movements
         assert now.idempotency_records == self.records
-        ids = {sku: n for n, sku in enumerate(SKUS)}
-        codes = {code: n for n, code in enumerate(sorted(BINS))}
-        lines = [
-            ledger.MovementLine(
-                ids[sku], codes.get(src) if src else None, codes.get(dst) if dst else None, qty
-            )
-            for sku, src, dst, qty in now.movements
-        ]
-        replayed = ledger.replay(lines)
-        for (sku, code), (on_hand, _) in now.balances.items():
-            assert replayed.get((ids[sku], codes[code]), 0) == on_hand, (sku, code)
+        moved: Counter[tuple[str, str]] = Counter()
+        for sku, source, target, quantity in now.movements:
+            moved[sku, source] -= quantity if source else 0
+            moved[sku, target] += quantity if target else 0
+        for key, (on_hand, _) in now.balances.items():
+            assert moved[key] == on_hand, f"{key}: balance {on_hand}, movements sum {moved[key]}"
         self.last = now
 
 

@@ -41,14 +41,14 @@ class AuthQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[User]:
         rows = await page(UserModel.all(), page_size(first), decode_cursor(after))
-        return connection(rows, User.from_model)
+        return connection(rows, [User.from_model(r) for r in rows.rows])
 
     @strawberry.field(permission_classes=GATE)
     async def api_keys(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ApiKey]:
         rows = await page(ApiKeyModel.all(), page_size(first), decode_cursor(after))
-        return connection(rows, ApiKey.from_model)
+        return connection(rows, [ApiKey.from_model(r) for r in rows.rows])
 
 
 @strawberry.type

@@ -11,6 +11,18 @@ from backend.persistence import models
 
 
 @strawberry.type
+class UserRef:
+    """Who did something: enough to show, nothing to sign in with."""
+
+    username: str
+    display_name: str
+
+    @classmethod
+    def from_model(cls, user: models.User) -> UserRef:
+        return cls(username=user.username, display_name=user.display_name)
+
+
+@strawberry.type
 class User:
     id: strawberry.ID
     username: str

@@ -6,6 +6,7 @@ from backend.api.catalogue.types import Category, Location, Product, Warehouse
 from backend.api.context import Info
 from backend.api.enums import ZoneKind
 from backend.api.errors import bad_input
+from backend.api.hydrate import Hydrator
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import GATE
 from backend.domain.catalogue.scan import ScanKind as _ScanKind
@@ -53,7 +54,9 @@ class CatalogueQuery:
         rows = await page(
             q.products(f.search, f.category_code), page_size(first), decode_cursor(after)
         )
-        return connection(rows, Product.from_model)
+        info.context.loaders.product.prime_many({r.id: r for r in rows.rows})
+        built = await Hydrator(info).products(r.id for r in rows.rows)
+        return connection(rows, [built[r.id] for r in rows.rows])
 
     @strawberry.field(permission_classes=GATE)
     async def product(
@@ -62,7 +65,10 @@ class CatalogueQuery:
         if (sku is None) == (barcode is None):
             raise bad_input("Give exactly one of `sku` or `barcode`.")
         found = await q.product_by_code(sku, barcode)
-        return None if found is None else Product.from_model(found)
+        if found is None:
+            return None
+        info.context.loaders.product.prime(found.id, found)
+        return (await Hydrator(info).products([found.id]))[found.id]
 
     @strawberry.field(permission_classes=GATE)
     async def categories(self, info: Info) -> list[Category]:
@@ -84,7 +90,9 @@ class CatalogueQuery:
         rows = await page(
             q.locations(f.warehouse_code, f.zone_kind), page_size(first), decode_cursor(after)
         )
-        return connection(rows, Location.from_model)
+        info.context.loaders.location.prime_many({r.id: r for r in rows.rows})
+        built = await Hydrator(info).locations(r.id for r in rows.rows)
+        return connection(rows, [built[r.id] for r in rows.rows])
 
     @strawberry.field(
         permission_classes=GATE,
@@ -97,11 +105,15 @@ class CatalogueQuery:
         product = await q.product_by_code(None, cleaned) or await q.product_by_code(cleaned, None)
         if product is not None:
             return ScanResult(
-                code=cleaned, kind=_ScanKind.PRODUCT, product=Product.from_model(product)
+                code=cleaned,
+                kind=_ScanKind.PRODUCT,
+                product=(await Hydrator(info).products([product.id]))[product.id],
             )
         location = await q.location_by_code(cleaned)
         if location is not None:
             return ScanResult(
-                code=cleaned, kind=_ScanKind.LOCATION, location=Location.from_model(location)
+                code=cleaned,
+                kind=_ScanKind.LOCATION,
+                location=(await Hydrator(info).locations([location.id]))[location.id],
             )
         return ScanResult(code=cleaned, kind=_ScanKind.UNKNOWN)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import strawberry
 
 from backend.api.context import Info
 from backend.api.enums import SupplyMode, WarehouseKind, ZoneKind
+from backend.api.loaders import resolve
 from backend.persistence import models
 
 
@@ -46,12 +48,21 @@ class Product:
     return_window_days: int
     supply_mode: SupplyMode  # type: ignore[valid-type]
     active: bool
+    barcodes: list[str]
+    category: Category
+    supplier: Supplier | None
     pk: strawberry.Private[int]
-    category_id: strawberry.Private[int]
-    supplier_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_model(cls, m: models.Product) -> Product:
+    def build(
+        cls,
+        m: models.Product,
+        *,
+        barcodes: list[str],
+        category: Category | None,
+        supplier: Supplier | None,
+    ) -> Product:
+        """Nested objects come ready from a Hydrator; those not selected may be absent."""
         return cls(
             id=strawberry.ID(str(m.id)),
             sku=m.sku,
@@ -65,27 +76,11 @@ class Product:
             return_window_days=m.return_window_days,
             supply_mode=m.supply_mode,
             active=m.active,
+            barcodes=barcodes,
+            category=cast(Category, category),
+            supplier=supplier,
             pk=m.id,
-            category_id=m.category_id,
-            supplier_id=m.supplier_id,
         )
-
-    @strawberry.field
-    async def barcodes(self, info: Info) -> list[str]:
-        return await info.context.loaders.barcodes.load(self.pk)
-
-    @strawberry.field
-    async def category(self, info: Info) -> Category:
-        found = await info.context.loaders.category.load(self.category_id)
-        assert found is not None
-        return Category.from_model(found)
-
-    @strawberry.field
-    async def supplier(self, info: Info) -> Supplier | None:
-        if self.supplier_id is None:
-            return None
-        found = await info.context.loaders.supplier.load(self.supplier_id)
-        return None if found is None else Supplier.from_model(found)
 
 
 @strawberry.type
@@ -138,10 +133,13 @@ class Zone:
         )
 
     @strawberry.field
-    async def warehouse(self, info: Info) -> Warehouse:
-        found = await info.context.loaders.warehouse.load(self.warehouse_id)
-        assert found is not None
-        return Warehouse.from_model(found)
+    def warehouse(self, info: Info) -> Warehouse:
+        return resolve(info.context.loaders.warehouse, self.warehouse_id, _warehouse)
+
+
+def _warehouse(found: models.Warehouse | None) -> Warehouse:
+    assert found is not None
+    return Warehouse.from_model(found)
 
 
 @strawberry.type
@@ -153,41 +151,20 @@ class Location:
     name: str
     zone_kind: ZoneKind  # type: ignore[valid-type]
     active: bool
-    zone_id: strawberry.Private[int]
-    warehouse_id: strawberry.Private[int]
+    zone: Zone
+    warehouse: Warehouse
 
     @classmethod
-    def from_model(cls, m: models.Location) -> Location:
+    def build(
+        cls, m: models.Location, *, zone: Zone | None, warehouse: Warehouse | None
+    ) -> Location:
+        """Nested objects come ready from a Hydrator; those not selected may be absent."""
         return cls(
             id=strawberry.ID(str(m.id)),
             code=m.code,
             name=m.name,
             zone_kind=m.zone_kind,
             active=m.active,
-            zone_id=m.zone_id,
-            warehouse_id=m.warehouse_id,
+            zone=cast(Zone, zone),
+            warehouse=cast(Warehouse, warehouse),
         )
-
-    @strawberry.field
-    async def zone(self, info: Info) -> Zone:
-        found = await info.context.loaders.zone.load(self.zone_id)
-        assert found is not None
-        return Zone.from_model(found)
-
-    @strawberry.field
-    async def warehouse(self, info: Info) -> Warehouse:
-        found = await info.context.loaders.warehouse.load(self.warehouse_id)
-        assert found is not None
-        return Warehouse.from_model(found)
-
-
-async def load_product(info: Info, product_id: int) -> Product:
-    found = await info.context.loaders.product.load(product_id)
-    assert found is not None
-    return Product.from_model(found)
-
-
-async def load_location(info: Info, location_id: int) -> Location:
-    found = await info.context.loaders.location.load(location_id)
-    assert found is not None
-    return Location.from_model(found)

@@ -26,7 +26,7 @@ class OrderQuery:
         rows = await page(
             q.orders(scope_of(principal), customer_phone), page_size(first), decode_cursor(after)
         )
-        return connection(rows, Order.from_model)
+        return connection(rows, [Order.from_model(r) for r in rows.rows])
 
     @strawberry.field(permission_classes=GATE)
     async def order(self, info: Info, number: str) -> Order | None:

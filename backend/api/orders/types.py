@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 import strawberry
 
-from backend.api.catalogue.types import Product, load_product
+from backend.api.catalogue.types import Product
 from backend.api.context import Info
+from backend.api.hydrate import Hydrator
 from backend.persistence import models
 
 
@@ -21,11 +23,7 @@ class Customer:
 class OrderLine:
     quantity: int
     unit_price_paid: Decimal
-    product_id: strawberry.Private[int]
-
-    @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await load_product(info, self.product_id)
+    product: Product
 
 
 @strawberry.type
@@ -56,11 +54,14 @@ class Order:
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
+        lines = await info.context.loaders.order_lines.load(self.pk)
+        h = Hydrator(info)
+        products = await h.products(line.product_id for line in lines) if h.wants("product") else {}
         return [
             OrderLine(
                 quantity=line.quantity,
                 unit_price_paid=line.unit_price_paid,
-                product_id=line.product_id,
+                product=cast(Product, products.get(line.product_id)),
             )
-            for line in await info.context.loaders.order_lines.load(self.pk)
+            for line in lines
         ]

@@ -8,14 +8,18 @@ import strawberry
 
 from backend.api.context import Info
 from backend.api.errors import user_errors
+from backend.api.hydrate import Hydrator
 from backend.api.permissions import GATE
 from backend.api.stock import inputs
 from backend.api.stock.types import (
-    Reservation,
+    LevelRow,
+    MovementRow,
     ReservationPayload,
-    StockLevel,
-    StockMovement,
+    ReservationRow,
     StockMovementPayload,
+    build_levels,
+    build_movements,
+    build_reservations,
 )
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError
@@ -27,13 +31,6 @@ from backend.services.stock import commands as c
 UseCase = Callable[[PubSub, Principal], Awaitable[Answer]]
 
 
-async def _levels(info: Info, answer: Answer) -> list[StockLevel]:
-    product_id = answer.response["productId"]
-    keys = [(product_id, loc) for loc in answer.response["locationIds"]]
-    found = await info.context.loaders.balance.load_many(keys)
-    return [StockLevel.from_model(b) for b in found if b is not None]
-
-
 async def _book(info: Info, use_case: UseCase) -> StockMovementPayload:
     principal = info.context.principal
     assert principal is not None
@@ -43,13 +40,12 @@ async def _book(info: Info, use_case: UseCase) -> StockMovementPayload:
         return StockMovementPayload(
             movement=None, levels=[], replayed=False, user_errors=user_errors(error)
         )
-    movement_id = answer.response["movementId"]
-    movement = (
-        None if movement_id is None else await info.context.loaders.movement.load(movement_id)
-    )
+    h = Hydrator(info)
+    movement = answer.response["movement"]
+    built = [] if movement is None else await build_movements(h, [MovementRow.from_json(movement)])
     return StockMovementPayload(
-        movement=None if movement is None else StockMovement.from_model(movement),
-        levels=await _levels(info, answer),
+        movement=built[0] if built else None,
+        levels=await build_levels(h, [LevelRow.from_json(d) for d in answer.response["levels"]]),
         replayed=answer.replayed,
         user_errors=[],
     )
@@ -64,10 +60,11 @@ async def _hold(info: Info, use_case: UseCase) -> ReservationPayload:
         return ReservationPayload(
             reservation=None, levels=[], replayed=False, user_errors=user_errors(error)
         )
-    found = await info.context.loaders.reservation.load(answer.response["reservationId"])
+    h = Hydrator(info)
+    row = ReservationRow.from_json(answer.response["reservation"])
     return ReservationPayload(
-        reservation=None if found is None else Reservation.from_model(found),
-        levels=await _levels(info, answer),
+        reservation=(await build_reservations(h, [row]))[0],
+        levels=await build_levels(h, [LevelRow.from_json(d) for d in answer.response["levels"]]),
         replayed=answer.replayed,
         user_errors=[],
     )

@@ -6,14 +6,21 @@ import strawberry
 
 from backend.api.context import Info
 from backend.api.enums import MovementKind, ZoneKind
+from backend.api.hydrate import Hydrator
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import GATE
 from backend.api.stock.types import (
     LedgerCheck,
     LedgerMismatch,
+    LevelRow,
+    MovementRow,
     Reservation,
+    ReservationRow,
     StockLevel,
     StockMovement,
+    build_levels,
+    build_movements,
+    build_reservations,
 )
 from backend.persistence.queries import stock as q
 from backend.persistence.queries.pages import page
@@ -54,7 +61,8 @@ class StockQuery:
             q.LevelFilter(f.sku, f.warehouse_code, f.zone_kind, f.location_code, f.include_empty)
         )
         rows = await page(query, page_size(first), decode_cursor(after))
-        return connection(rows, StockLevel.from_model)
+        built = await build_levels(Hydrator(info), [LevelRow.from_model(r) for r in rows.rows])
+        return connection(rows, built)
 
     @strawberry.field(permission_classes=GATE)
     async def stock_movements(
@@ -69,7 +77,8 @@ class StockQuery:
             q.MovementFilter(f.sku, f.location_code, f.reference, f.kind, f.since, f.until)
         )
         rows = await page(query, page_size(first), decode_cursor(after))
-        return connection(rows, StockMovement.from_model)
+        rows_in = [MovementRow.from_model(r) for r in rows.rows]
+        return connection(rows, await build_movements(Hydrator(info), rows_in))
 
     @strawberry.field(permission_classes=GATE)
     async def reservations(
@@ -81,7 +90,8 @@ class StockQuery:
         after: str | None = None,
     ) -> Connection[Reservation]:
         rows = await page(q.reservations(sku, reference), page_size(first), decode_cursor(after))
-        return connection(rows, Reservation.from_model)
+        rows_in = [ReservationRow.from_model(r) for r in rows.rows]
+        return connection(rows, await build_reservations(Hydrator(info), rows_in))
 
     @strawberry.field(
         permission_classes=GATE,

@@ -5,8 +5,10 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from backend.api.context import Info
+from backend.api.hydrate import Hydrator
+from backend.api.loaders import Loaders
 from backend.api.permissions import GATE
-from backend.api.stock.types import StockLevel
+from backend.api.stock.types import LevelRow, StockLevel, build_levels
 from backend.persistence.repositories import stock as repo
 from backend.services.stock import events
 
@@ -23,9 +25,13 @@ class StockChange:
     location_id: strawberry.Private[int]
 
     @strawberry.field(description="The balance now (read fresh; events are hints).")
-    async def level(self) -> StockLevel | None:
+    async def level(self, info: Info) -> StockLevel | None:
         found = await repo.balance(self.product_id, self.location_id)
-        return None if found is None else StockLevel.from_model(found)
+        if found is None:
+            return None
+        # Fresh loaders: the connection's own would serve stale rows to a long subscription.
+        hydrator = Hydrator(info, loaders=Loaders())
+        return (await build_levels(hydrator, [LevelRow.from_model(found)]))[0]
 
 
 @strawberry.type

@@ -1,22 +1,45 @@
-"""Stock levels, ledger movements and reservations as the API shows them."""
+"""Stock levels, ledger movements and reservations as the API shows them.
+
+Rows come from the database (models) or from a stored use-case answer (JSON); either way
+they become a small Row and are built into API objects by a Hydrator, which loads the
+selected relations for a whole page in a few batches.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import strawberry
 
-from backend.api.catalogue.types import Location, Product, load_location, load_product
+from backend.api.auth.types import UserRef
+from backend.api.catalogue.types import Location, Product
 from backend.api.context import Info
 from backend.api.enums import MovementKind
 from backend.api.errors import UserError
+from backend.api.hydrate import Hydrator
+from backend.domain.stock.kinds import MovementKind as MovementKindEnum
 from backend.persistence import models
 
 
-@strawberry.type
-class UserRef:
-    username: str
-    display_name: str
+@dataclass(frozen=True, slots=True)
+class LevelRow:
+    product_id: int
+    location_id: int
+    on_hand: int
+    reserved: int
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, m: models.StockBalance) -> LevelRow:
+        return cls(m.product_id, m.location_id, m.on_hand, m.reserved, m.updated_at)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LevelRow:
+        updated = datetime.fromisoformat(d["updatedAt"])
+        return cls(d["productId"], d["locationId"], d["onHand"], d["reserved"], updated)
 
 
 @strawberry.type
@@ -27,27 +50,74 @@ class StockLevel:
     reserved: int
     available: int
     updated_at: datetime
-    product_id: strawberry.Private[int]
-    location_id: strawberry.Private[int]
+    product: Product
+    location: Location
+
+
+async def build_levels(h: Hydrator, rows: Sequence[LevelRow]) -> list[StockLevel]:
+    products = await h.products(r.product_id for r in rows) if h.wants("product") else {}
+    bins = await h.locations(r.location_id for r in rows) if h.wants("location") else {}
+    return [
+        StockLevel(
+            on_hand=r.on_hand,
+            reserved=r.reserved,
+            available=r.on_hand - r.reserved,
+            updated_at=r.updated_at,
+            product=cast(Product, products.get(r.product_id)),
+            location=cast(Location, bins.get(r.location_id)),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class MovementRow:
+    id: int
+    kind: MovementKindEnum
+    quantity: int
+    reference_type: str
+    reference: str
+    reason: str
+    created_at: datetime
+    product_id: int
+    from_id: int | None
+    to_id: int | None
+    actor_id: int
+    corrects_id: int | None
 
     @classmethod
-    def from_model(cls, m: models.StockBalance) -> StockLevel:
+    def from_model(cls, m: models.StockMovement) -> MovementRow:
         return cls(
-            on_hand=m.on_hand,
-            reserved=m.reserved,
-            available=m.on_hand - m.reserved,
-            updated_at=m.updated_at,
-            product_id=m.product_id,
-            location_id=m.location_id,
+            m.id,
+            m.kind,
+            m.quantity,
+            m.reference_type,
+            m.reference,
+            m.reason,
+            m.created_at,
+            m.product_id,
+            m.from_location_id,
+            m.to_location_id,
+            m.actor_id,
+            m.corrects_id,
         )
 
-    @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await load_product(info, self.product_id)
-
-    @strawberry.field
-    async def location(self, info: Info) -> Location:
-        return await load_location(info, self.location_id)
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> MovementRow:
+        return cls(
+            d["id"],
+            MovementKindEnum(d["kind"]),
+            d["quantity"],
+            d["referenceType"],
+            d["reference"],
+            d["reason"],
+            datetime.fromisoformat(d["createdAt"]),
+            d["productId"],
+            d["fromLocationId"],
+            d["toLocationId"],
+            d["actorId"],
+            d["correctsId"],
+        )
 
 
 @strawberry.type
@@ -61,53 +131,64 @@ class StockMovement:
     reference: str
     reason: str
     created_at: datetime
-    product_id: strawberry.Private[int]
-    from_id: strawberry.Private[int | None]
-    to_id: strawberry.Private[int | None]
-    actor_id: strawberry.Private[int]
+    product: Product
+    from_location: Location | None
+    to_location: Location | None
+    actor: UserRef
     corrects_id: strawberry.Private[int | None]
-
-    @classmethod
-    def from_model(cls, m: models.StockMovement) -> StockMovement:
-        return cls(
-            id=strawberry.ID(str(m.id)),
-            kind=m.kind,
-            quantity=m.quantity,
-            reference_type=m.reference_type,
-            reference=m.reference,
-            reason=m.reason,
-            created_at=m.created_at,
-            product_id=m.product_id,
-            from_id=m.from_location_id,
-            to_id=m.to_location_id,
-            actor_id=m.actor_id,
-            corrects_id=m.corrects_id,
-        )
-
-    @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await load_product(info, self.product_id)
-
-    @strawberry.field
-    async def from_location(self, info: Info) -> Location | None:
-        return None if self.from_id is None else await load_location(info, self.from_id)
-
-    @strawberry.field
-    async def to_location(self, info: Info) -> Location | None:
-        return None if self.to_id is None else await load_location(info, self.to_id)
-
-    @strawberry.field
-    async def actor(self, info: Info) -> UserRef:
-        user = await info.context.loaders.user.load(self.actor_id)
-        assert user is not None
-        return UserRef(username=user.username, display_name=user.display_name)
 
     @strawberry.field(description="The movement this one corrects, for a CORRECTION.")
     async def corrects(self, info: Info) -> StockMovement | None:
         if self.corrects_id is None:
             return None
         found = await info.context.loaders.movement.load(self.corrects_id)
-        return None if found is None else StockMovement.from_model(found)
+        if found is None:
+            return None
+        return (await build_movements(Hydrator(info), [MovementRow.from_model(found)]))[0]
+
+
+async def build_movements(h: Hydrator, rows: Sequence[MovementRow]) -> list[StockMovement]:
+    products = await h.products(r.product_id for r in rows) if h.wants("product") else {}
+    bins = {}
+    if h.wants("fromLocation", "toLocation"):
+        bins = await h.locations(b for r in rows for b in (r.from_id, r.to_id))
+    actors = await h.users(r.actor_id for r in rows) if h.wants("actor") else {}
+    return [
+        StockMovement(
+            id=strawberry.ID(str(r.id)),
+            kind=r.kind,
+            quantity=r.quantity,
+            reference_type=r.reference_type,
+            reference=r.reference,
+            reason=r.reason,
+            created_at=r.created_at,
+            product=cast(Product, products.get(r.product_id)),
+            from_location=None if r.from_id is None else bins.get(r.from_id),
+            to_location=None if r.to_id is None else bins.get(r.to_id),
+            actor=cast(UserRef, actors.get(r.actor_id)),
+            corrects_id=r.corrects_id,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRow:
+    id: int
+    reference: str
+    quantity: int
+    created_at: datetime
+    product_id: int
+    location_id: int
+
+    @classmethod
+    def from_model(cls, m: models.Reservation) -> ReservationRow:
+        return cls(m.id, m.reference, m.quantity, m.created_at, m.product_id, m.location_id)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ReservationRow:
+        created = datetime.fromisoformat(d["createdAt"])
+        return cls(d["id"], d["reference"], d["quantity"], created, d["productId"], d["locationId"])
 
 
 @strawberry.type
@@ -116,27 +197,24 @@ class Reservation:
     reference: str
     quantity: int
     created_at: datetime
-    product_id: strawberry.Private[int]
-    location_id: strawberry.Private[int]
+    product: Product
+    location: Location
 
-    @classmethod
-    def from_model(cls, m: models.Reservation) -> Reservation:
-        return cls(
-            id=strawberry.ID(str(m.id)),
-            reference=m.reference,
-            quantity=m.quantity,
-            created_at=m.created_at,
-            product_id=m.product_id,
-            location_id=m.location_id,
+
+async def build_reservations(h: Hydrator, rows: Sequence[ReservationRow]) -> list[Reservation]:
+    products = await h.products(r.product_id for r in rows) if h.wants("product") else {}
+    bins = await h.locations(r.location_id for r in rows) if h.wants("location") else {}
+    return [
+        Reservation(
+            id=strawberry.ID(str(r.id)),
+            reference=r.reference,
+            quantity=r.quantity,
+            created_at=r.created_at,
+            product=cast(Product, products.get(r.product_id)),
+            location=cast(Location, bins.get(r.location_id)),
         )
-
-    @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await load_product(info, self.product_id)
-
-    @strawberry.field
-    async def location(self, info: Info) -> Location:
-        return await load_location(info, self.location_id)
+        for r in rows
+    ]
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.expressions import F
 
@@ -41,6 +42,28 @@ class MovementRecord:
     from_location_id: int | None
     to_location_id: int | None
     quantity: int
+    actor_id: int
+    reference_type: str
+    reference: str
+    reason: str
+    corrects_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LevelRecord:
+    product_id: int
+    location_id: int
+    on_hand: int
+    reserved: int
+    updated_at: datetime
+
+
+def moment(value: Any) -> datetime:
+    """A timestamp column as an aware datetime (SQLite returns text, PostgreSQL datetimes)."""
+    found = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(found, datetime)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 async def product_by_sku(sku: str) -> ProductRef | None:
@@ -162,6 +185,7 @@ async def record_movement(
     reason: str = "",
     corrects_id: int | None = None,
 ) -> MovementRecord:
+    now = datetime.now(UTC)
     rows = await transaction.fetch(
         "INSERT INTO stock_movement (kind, product_id, from_location_id, to_location_id,"
         " quantity, actor_id, reference_type, reference, reason, corrects_id, created_at)"
@@ -177,17 +201,29 @@ async def record_movement(
             reference,
             reason,
             corrects_id,
-            datetime.now(UTC),
+            now,
         ],
     )
     return MovementRecord(
-        rows[0]["id"], kind, product_id, from_location_id, to_location_id, quantity
+        id=rows[0]["id"],
+        kind=kind,
+        product_id=product_id,
+        from_location_id=from_location_id,
+        to_location_id=to_location_id,
+        quantity=quantity,
+        actor_id=actor_id,
+        reference_type=reference_type,
+        reference=reference,
+        reason=reason,
+        corrects_id=corrects_id,
+        created_at=now,
     )
 
 
 async def movement(movement_id: int) -> MovementRecord | None:
     rows = await transaction.fetch(
-        "SELECT id, kind, product_id, from_location_id, to_location_id, quantity"
+        "SELECT id, kind, product_id, from_location_id, to_location_id, quantity, actor_id,"
+        " reference_type, reference, reason, corrects_id, created_at"
         " FROM stock_movement WHERE id = ?",
         [movement_id],
     )
@@ -195,13 +231,42 @@ async def movement(movement_id: int) -> MovementRecord | None:
         return None
     row = rows[0]
     return MovementRecord(
-        row["id"],
-        MovementKind(row["kind"]),
-        row["product_id"],
-        row["from_location_id"],
-        row["to_location_id"],
-        row["quantity"],
+        id=row["id"],
+        kind=MovementKind(row["kind"]),
+        product_id=row["product_id"],
+        from_location_id=row["from_location_id"],
+        to_location_id=row["to_location_id"],
+        quantity=row["quantity"],
+        actor_id=row["actor_id"],
+        reference_type=row["reference_type"],
+        reference=row["reference"],
+        reason=row["reason"],
+        corrects_id=row["corrects_id"],
+        created_at=moment(row["created_at"]),
     )
+
+
+async def levels(product_id: int, location_ids: list[int]) -> list[LevelRecord]:
+    """The balances of one product in some bins, in the order of `location_ids`."""
+    if not location_ids:
+        return []
+    marks = ", ".join("?" for _ in location_ids)
+    rows = await transaction.fetch(
+        "SELECT product_id, location_id, on_hand, reserved, updated_at FROM stock_balance"
+        f" WHERE product_id = ? AND location_id IN ({marks})",
+        [product_id, *location_ids],
+    )
+    found = {
+        row["location_id"]: LevelRecord(
+            row["product_id"],
+            row["location_id"],
+            row["on_hand"],
+            row["reserved"],
+            moment(row["updated_at"]),
+        )
+        for row in rows
+    }
+    return [found[i] for i in location_ids if i in found]
 
 
 async def is_corrected(movement_id: int) -> bool:

@@ -18,7 +18,7 @@ from backend.persistence.repositories import stock as repo
 from backend.persistence.repositories.stock import LocationRef, MovementRecord, ProductRef
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
-from backend.services.stock import events, lookups
+from backend.services.stock import answers, events, lookups
 from backend.services.stock.commands import (
     AdjustStock,
     CorrectMovement,
@@ -29,14 +29,10 @@ from backend.services.stock.commands import (
 from backend.services.unit_of_work import UnitOfWork
 
 
-def _booked(
+async def _booked(
     movement: MovementRecord | None, product: ProductRef, *places: LocationRef
 ) -> dict[str, Any]:
-    return {
-        "movementId": None if movement is None else movement.id,
-        "productId": product.id,
-        "locationIds": [place.id for place in places],
-    }
+    return await answers.booked(movement, product.id, [place.id for place in places])
 
 
 def _announce(
@@ -85,7 +81,7 @@ async def receive_stock(pubsub: PubSub, actor: Principal, cmd: ReceiveStock) -> 
             reason=note,
         )
         _announce(uow, movement, product, {place.id: place})
-        return _booked(movement, product, place)
+        return await _booked(movement, product, place)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "receiveStock", cmd.as_request(), work
@@ -113,7 +109,7 @@ async def transfer_stock(pubsub: PubSub, actor: Principal, cmd: TransferStock) -
             reason=note,
         )
         _announce(uow, movement, product, {source.id: source, target.id: target})
-        return _booked(movement, product, source, target)
+        return await _booked(movement, product, source, target)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "transferStock", cmd.as_request(), work
@@ -149,7 +145,7 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
             reason=note,
         )
         _announce(uow, movement, product, {place.id: place})
-        return _booked(movement, product, place)
+        return await _booked(movement, product, place)
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "shipStock", cmd.as_request(), work)
 
@@ -188,7 +184,7 @@ async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> An
         on_hand, reserved = (0, 0) if balance is None else (balance.on_hand, balance.reserved)
         difference = ledger.count_difference(on_hand, reserved, counted)
         if difference == 0:
-            return _booked(None, product, place)
+            return await _booked(None, product, place)
         expected = None if balance is None else on_hand
         if not await repo.set_on_hand_if(product.id, place, expected, counted):
             raise DomainError(
@@ -207,7 +203,7 @@ async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> An
             reason=reason,
         )
         _announce(uow, movement, product, {place.id: place})
-        return _booked(movement, product, place)
+        return await _booked(movement, product, place)
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "adjustStock", cmd.as_request(), work)
 
@@ -254,7 +250,7 @@ async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovemen
             corrects_id=original.id,
         )
         _announce(uow, movement, product, places)
-        return _booked(movement, product, *places.values())
+        return await _booked(movement, product, *places.values())
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "correctMovement", cmd.as_request(), work

@@ -11,7 +11,7 @@ from backend.domain.stock import ledger
 from backend.persistence.repositories import stock as repo
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
-from backend.services.stock import events, lookups
+from backend.services.stock import answers, events, lookups
 from backend.services.stock.commands import ReleaseStock, ReserveStock
 from backend.services.unit_of_work import UnitOfWork
 
@@ -33,7 +33,7 @@ async def reserve_stock(pubsub: PubSub, actor: Principal, cmd: ReserveStock) -> 
             events.TOPIC,
             events.stock_changed(product, place, kind="RESERVE", delta=0, movement_id=None),
         )
-        return {"reservationId": reservation.id, "productId": product.id, "locationIds": [place.id]}
+        return await answers.held(reservation, product.id, place.id)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "reserveStock", cmd.as_request(), work
@@ -67,7 +67,8 @@ async def release_stock(pubsub: PubSub, actor: Principal, cmd: ReleaseStock) -> 
             events.TOPIC,
             events.stock_changed(product, place, kind="RELEASE", delta=0, movement_id=None),
         )
-        return {"reservationId": reservation.id, "productId": product.id, "locationIds": [place.id]}
+        await reservation.refresh_from_db()
+        return await answers.held(reservation, product.id, place.id)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "releaseStock", cmd.as_request(), work

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
 from backend.api.errors import should_mask
+from backend.api.guard import guard
 from backend.api.orders.queries import OrderQuery
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
@@ -52,19 +53,17 @@ _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]
+_NO_INTROSPECTION = [NoSchemaIntrospectionCustomRule]
 
 
-def _extensions(development: bool) -> list[type[SchemaExtension] | object]:
-    extensions: list[type[SchemaExtension] | object] = [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules(_LIMIT_RULES),
+def _extensions(development: bool) -> list[Callable[[], SchemaExtension]]:
+    rules = _LIMIT_RULES if development else [*_LIMIT_RULES, *_NO_INTROSPECTION]
+    return [
+        guard(max_tokens=MAX_TOKENS, mask_errors=not development),
+        lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
     ]
-    if not development:
-        extensions.append(DisableIntrospection)
-        extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
-    return extensions
 
 
 class Schema(strawberry.Schema):
@@ -83,7 +82,7 @@ def build_schema(*, development: bool) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=_extensions(development),  # type: ignore[arg-type]
+        extensions=_extensions(development),
         config=StrawberryConfig(disable_field_suggestions=not development),
     )
 

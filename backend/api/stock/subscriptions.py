@@ -26,12 +26,14 @@ class StockChange:
 
     @strawberry.field(description="The balance now (read fresh; events are hints).")
     async def level(self, info: Info) -> StockLevel | None:
-        found = await repo.balance(self.product_id, self.location_id)
-        if found is None:
+        found = await repo.levels(self.product_id, [self.location_id])
+        if not found:
             return None
+        b = found[0]
+        row = LevelRow(b.product_id, b.location_id, b.on_hand, b.reserved, b.updated_at)
         # Fresh loaders: the connection's own would serve stale rows to a long subscription.
         hydrator = Hydrator(info, loaders=Loaders())
-        return (await build_levels(hydrator, [LevelRow.from_model(found)]))[0]
+        return (await build_levels(hydrator, [row]))[0]
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ from tortoise.expressions import F
 
 from backend.domain.stock.kinds import MovementKind, ZoneKind
 from backend.persistence import transaction
-from backend.persistence.models import Reservation, StockBalance
+from backend.persistence.models import Reservation
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +104,30 @@ async def location_by_id(location_id: int) -> LocationRef | None:
     return _location(rows[0]) if rows else None
 
 
-async def add_on_hand(product_id: int, location: LocationRef, quantity: int) -> None:
+_RETURNING_LEVEL = " RETURNING product_id, location_id, on_hand, reserved, updated_at"
+
+
+def _level(rows: list[dict[str, Any]]) -> LevelRecord | None:
+    if not rows:
+        return None
+    row = rows[0]
+    return LevelRecord(
+        row["product_id"],
+        row["location_id"],
+        row["on_hand"],
+        row["reserved"],
+        moment(row["updated_at"]),
+    )
+
+
+async def _change(sql: str, values: list[Any]) -> LevelRecord | None:
+    """One conditional UPDATE of a balance; the balance after it, or None if refused."""
+    return _level(await transaction.fetch(sql + _RETURNING_LEVEL, values))
+
+
+async def add_on_hand(product_id: int, location: LocationRef, quantity: int) -> LevelRecord:
     """Put stock into a bin; creates the balance row on first use (an upsert, race-free)."""
-    await transaction.execute(
+    level = await _change(
         "INSERT INTO stock_balance (product_id, location_id, warehouse_id, on_hand, reserved,"
         " updated_at) VALUES (?, ?, ?, ?, 0, ?)"
         " ON CONFLICT (product_id, location_id)"
@@ -114,62 +135,62 @@ async def add_on_hand(product_id: int, location: LocationRef, quantity: int) -> 
         " updated_at = excluded.updated_at",
         [product_id, location.id, location.warehouse_id, quantity, datetime.now(UTC)],
     )
+    assert level is not None  # an upsert always returns its row
+    return level
 
 
-async def take_available(product_id: int, location_id: int, quantity: int) -> bool:
-    """Take unreserved stock out of a bin; False (and nothing changed) if too little."""
-    changed = await StockBalance.filter(
-        product_id=product_id,
-        location_id=location_id,
-        on_hand__gte=F("reserved") + quantity,
-    ).update(on_hand=F("on_hand") - quantity, updated_at=datetime.now(UTC))
-    return changed == 1
-
-
-async def take_reserved(product_id: int, location_id: int, quantity: int) -> bool:
-    """Take stock that a reservation holds: on hand and reserved fall together."""
-    changed = await StockBalance.filter(
-        product_id=product_id, location_id=location_id, reserved__gte=quantity
-    ).update(
-        on_hand=F("on_hand") - quantity,
-        reserved=F("reserved") - quantity,
-        updated_at=datetime.now(UTC),
+async def take_available(product_id: int, location_id: int, quantity: int) -> LevelRecord | None:
+    """Take unreserved stock out of a bin; None (and nothing changed) if too little."""
+    return await _change(
+        "UPDATE stock_balance SET on_hand = on_hand - ?, updated_at = ?"
+        " WHERE product_id = ? AND location_id = ? AND on_hand - reserved >= ?",
+        [quantity, datetime.now(UTC), product_id, location_id, quantity],
     )
-    return changed == 1
+
+
+async def take_reserved(product_id: int, location_id: int, quantity: int) -> LevelRecord | None:
+    """Take stock that a reservation holds: on hand and reserved fall together."""
+    return await _change(
+        "UPDATE stock_balance SET on_hand = on_hand - ?, reserved = reserved - ?, updated_at = ?"
+        " WHERE product_id = ? AND location_id = ? AND reserved >= ?",
+        [quantity, quantity, datetime.now(UTC), product_id, location_id, quantity],
+    )
 
 
 async def set_on_hand_if(
     product_id: int, location: LocationRef, expected: int | None, counted: int
-) -> bool:
-    """Book a count: only if the balance still holds what the count was compared with."""
+) -> LevelRecord | None:
+    """Book a count: only if the balance still holds what the count was compared with
+    (`expected` None: only if the bin still has no balance row for the product)."""
     if expected is None:
-        await add_on_hand(product_id, location, counted)
-        return True
-    changed = await StockBalance.filter(
-        product_id=product_id, location_id=location.id, on_hand=expected
-    ).update(on_hand=counted, updated_at=datetime.now(UTC))
-    return changed == 1
+        return await _change(
+            "INSERT INTO stock_balance (product_id, location_id, warehouse_id, on_hand, reserved,"
+            " updated_at) VALUES (?, ?, ?, ?, 0, ?)"
+            " ON CONFLICT (product_id, location_id) DO NOTHING",
+            [product_id, location.id, location.warehouse_id, counted, datetime.now(UTC)],
+        )
+    return await _change(
+        "UPDATE stock_balance SET on_hand = ?, updated_at = ?"
+        " WHERE product_id = ? AND location_id = ? AND on_hand = ?",
+        [counted, datetime.now(UTC), product_id, location.id, expected],
+    )
 
 
-async def hold(product_id: int, location_id: int, quantity: int) -> bool:
-    """Reserve available stock; False if fewer are available."""
-    changed = await StockBalance.filter(
-        product_id=product_id,
-        location_id=location_id,
-        on_hand__gte=F("reserved") + quantity,
-    ).update(reserved=F("reserved") + quantity, updated_at=datetime.now(UTC))
-    return changed == 1
+async def hold(product_id: int, location_id: int, quantity: int) -> LevelRecord | None:
+    """Reserve available stock; None if fewer are available."""
+    return await _change(
+        "UPDATE stock_balance SET reserved = reserved + ?, updated_at = ?"
+        " WHERE product_id = ? AND location_id = ? AND on_hand - reserved >= ?",
+        [quantity, datetime.now(UTC), product_id, location_id, quantity],
+    )
 
 
-async def unhold(product_id: int, location_id: int, quantity: int) -> bool:
-    changed = await StockBalance.filter(
-        product_id=product_id, location_id=location_id, reserved__gte=quantity
-    ).update(reserved=F("reserved") - quantity, updated_at=datetime.now(UTC))
-    return changed == 1
-
-
-async def balance(product_id: int, location_id: int) -> StockBalance | None:
-    return await StockBalance.get_or_none(product_id=product_id, location_id=location_id)
+async def unhold(product_id: int, location_id: int, quantity: int) -> LevelRecord | None:
+    return await _change(
+        "UPDATE stock_balance SET reserved = reserved - ?, updated_at = ?"
+        " WHERE product_id = ? AND location_id = ? AND reserved >= ?",
+        [quantity, datetime.now(UTC), product_id, location_id, quantity],
+    )
 
 
 async def record_movement(

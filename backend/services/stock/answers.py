@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from backend.persistence.models import Reservation
-from backend.persistence.repositories import stock as repo
 from backend.persistence.repositories.stock import LevelRecord, MovementRecord
 
 
@@ -37,17 +36,17 @@ def level_json(level: LevelRecord) -> dict[str, Any]:
     }
 
 
-async def booked(
-    movement: MovementRecord | None, product_id: int, location_ids: list[int]
-) -> dict[str, Any]:
-    """A booking's answer: the movement and the balances it left, read in its transaction."""
+def booked(movement: MovementRecord | None, levels: list[LevelRecord]) -> dict[str, Any]:
+    """A booking's answer: the movement and the balances it left."""
     return {
         "movement": None if movement is None else movement_json(movement),
-        "levels": [level_json(b) for b in await repo.levels(product_id, location_ids)],
+        "levels": [level_json(level) for level in levels],
     }
 
 
-async def held(reservation: Reservation, product_id: int, location_id: int) -> dict[str, Any]:
+def held(
+    reservation: Reservation, product_id: int, location_id: int, level: LevelRecord
+) -> dict[str, Any]:
     return {
         "reservation": {
             "id": reservation.id,
@@ -57,5 +56,5 @@ async def held(reservation: Reservation, product_id: int, location_id: int) -> d
             "quantity": reservation.quantity,
             "createdAt": reservation.created_at.isoformat(),
         },
-        "levels": [level_json(b) for b in await repo.levels(product_id, [location_id])],
+        "levels": [level_json(level)],
     }

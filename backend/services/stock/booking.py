@@ -15,7 +15,12 @@ from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.stock import ledger
 from backend.domain.stock.kinds import MovementKind
 from backend.persistence.repositories import stock as repo
-from backend.persistence.repositories.stock import LocationRef, MovementRecord, ProductRef
+from backend.persistence.repositories.stock import (
+    LevelRecord,
+    LocationRef,
+    MovementRecord,
+    ProductRef,
+)
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
 from backend.services.stock import answers, events, lookups
@@ -27,12 +32,6 @@ from backend.services.stock.commands import (
     TransferStock,
 )
 from backend.services.unit_of_work import UnitOfWork
-
-
-async def _booked(
-    movement: MovementRecord | None, product: ProductRef, *places: LocationRef
-) -> dict[str, Any]:
-    return await answers.booked(movement, product.id, [place.id for place in places])
 
 
 def _announce(
@@ -56,9 +55,11 @@ def _announce(
         )
 
 
-async def _take(product: ProductRef, place: LocationRef, quantity: int, field: str) -> None:
-    if not await repo.take_available(product.id, place.id, quantity):
+async def _take(product: ProductRef, place: LocationRef, quantity: int, field: str) -> LevelRecord:
+    level = await repo.take_available(product.id, place.id, quantity)
+    if level is None:
         raise ledger.insufficient(await lookups.available(product.id, place.id), quantity, field)
+    return level
 
 
 async def receive_stock(pubsub: PubSub, actor: Principal, cmd: ReceiveStock) -> Answer:
@@ -68,7 +69,7 @@ async def receive_stock(pubsub: PubSub, actor: Principal, cmd: ReceiveStock) -> 
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         product = await lookups.product(cmd.sku)
         place = await lookups.location(cmd.location_code)
-        await repo.add_on_hand(product.id, place, quantity)
+        level = await repo.add_on_hand(product.id, place, quantity)
         movement = await repo.record_movement(
             kind=MovementKind.RECEIPT,
             product_id=product.id,
@@ -81,7 +82,7 @@ async def receive_stock(pubsub: PubSub, actor: Principal, cmd: ReceiveStock) -> 
             reason=note,
         )
         _announce(uow, movement, product, {place.id: place})
-        return await _booked(movement, product, place)
+        return answers.booked(movement, [level])
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "receiveStock", cmd.as_request(), work
@@ -97,8 +98,8 @@ async def transfer_stock(pubsub: PubSub, actor: Principal, cmd: TransferStock) -
         target = await lookups.location(cmd.to_location_code, "toLocationCode")
         ledger.check_distinct(source.id, target.id)
         ledger.check_manual_exit(source.zone_kind, "fromLocationCode")
-        await _take(product, source, quantity, "quantity")
-        await repo.add_on_hand(product.id, target, quantity)
+        taken = await _take(product, source, quantity, "quantity")
+        put = await repo.add_on_hand(product.id, target, quantity)
         movement = await repo.record_movement(
             kind=MovementKind.TRANSFER,
             product_id=product.id,
@@ -109,7 +110,7 @@ async def transfer_stock(pubsub: PubSub, actor: Principal, cmd: TransferStock) -
             reason=note,
         )
         _announce(uow, movement, product, {source.id: source, target.id: target})
-        return await _booked(movement, product, source, target)
+        return answers.booked(movement, [taken, put])
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "transferStock", cmd.as_request(), work
@@ -130,9 +131,9 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
         place = await lookups.location(cmd.location_code)
         ledger.check_manual_exit(place.zone_kind, "locationCode")
         if cmd.from_reservation:
-            await _consume_reservation(product, place, reference, quantity)
+            level = await _consume_reservation(product, place, reference, quantity)
         else:
-            await _take(product, place, quantity, "quantity")
+            level = await _take(product, place, quantity, "quantity")
         movement = await repo.record_movement(
             kind=MovementKind.SHIPMENT,
             product_id=product.id,
@@ -145,14 +146,14 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
             reason=note,
         )
         _announce(uow, movement, product, {place.id: place})
-        return await _booked(movement, product, place)
+        return answers.booked(movement, [level])
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "shipStock", cmd.as_request(), work)
 
 
 async def _consume_reservation(
     product: ProductRef, place: LocationRef, reference: str, quantity: int
-) -> None:
+) -> LevelRecord:
     reservation = await repo.reservation_for(product.id, place.id, reference)
     if reservation is None:
         raise DomainError(
@@ -166,10 +167,12 @@ async def _consume_reservation(
             f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
             "quantity",
         )
-    if not await repo.take_reserved(product.id, place.id, quantity):
+    level = await repo.take_reserved(product.id, place.id, quantity)
+    if level is None:
         raise DomainError(
             ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
         )
+    return level
 
 
 async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> Answer:
@@ -180,13 +183,14 @@ async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> An
         )
         product = await lookups.product(cmd.sku)
         place = await lookups.location(cmd.location_code)
-        balance = await repo.balance(product.id, place.id)
-        on_hand, reserved = (0, 0) if balance is None else (balance.on_hand, balance.reserved)
+        current = await repo.levels(product.id, [place.id])
+        on_hand, reserved = (current[0].on_hand, current[0].reserved) if current else (0, 0)
         difference = ledger.count_difference(on_hand, reserved, counted)
         if difference == 0:
-            return await _booked(None, product, place)
-        expected = None if balance is None else on_hand
-        if not await repo.set_on_hand_if(product.id, place, expected, counted):
+            return answers.booked(None, current)
+        expected = on_hand if current else None
+        level = await repo.set_on_hand_if(product.id, place, expected, counted)
+        if level is None:
             raise DomainError(
                 ErrorCode.CONCURRENT_CHANGE,
                 "Stock in this bin changed while counting; count again.",
@@ -203,7 +207,7 @@ async def adjust_stock(pubsub: PubSub, actor: Principal, cmd: AdjustStock) -> An
             reason=reason,
         )
         _announce(uow, movement, product, {place.id: place})
-        return await _booked(movement, product, place)
+        return answers.booked(movement, [level])
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "adjustStock", cmd.as_request(), work)
 
@@ -233,10 +237,13 @@ async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovemen
                 places[location_id] = found
         product = await repo.product_by_id(original.product_id)
         assert product is not None
+        levels = []
         if reversal.from_location_id is not None:
-            await _take(product, places[reversal.from_location_id], reversal.quantity, "movementId")
+            source = places[reversal.from_location_id]
+            levels.append(await _take(product, source, reversal.quantity, "movementId"))
         if reversal.to_location_id is not None:
-            await repo.add_on_hand(product.id, places[reversal.to_location_id], reversal.quantity)
+            target = places[reversal.to_location_id]
+            levels.append(await repo.add_on_hand(product.id, target, reversal.quantity))
         movement = await repo.record_movement(
             kind=MovementKind.CORRECTION,
             product_id=product.id,
@@ -250,7 +257,7 @@ async def correct_movement(pubsub: PubSub, actor: Principal, cmd: CorrectMovemen
             corrects_id=original.id,
         )
         _announce(uow, movement, product, places)
-        return await _booked(movement, product, *places.values())
+        return answers.booked(movement, levels)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "correctMovement", cmd.as_request(), work

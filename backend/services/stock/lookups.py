@@ -25,5 +25,5 @@ async def location(code: str, field: str = "locationCode") -> LocationRef:
 
 
 async def available(product_id: int, location_id: int) -> int:
-    balance = await repo.balance(product_id, location_id)
-    return 0 if balance is None else balance.on_hand - balance.reserved
+    found = await repo.levels(product_id, [location_id])
+    return found[0].on_hand - found[0].reserved if found else 0

@@ -23,7 +23,8 @@ async def reserve_stock(pubsub: PubSub, actor: Principal, cmd: ReserveStock) -> 
         product = await lookups.product(cmd.sku)
         place = await lookups.location(cmd.location_code)
         ledger.check_reservable(place.zone_kind)
-        if not await repo.hold(product.id, place.id, quantity):
+        level = await repo.hold(product.id, place.id, quantity)
+        if level is None:
             available = await lookups.available(product.id, place.id)
             raise ledger.insufficient(available, quantity)
         reservation = await repo.add_to_reservation(
@@ -33,7 +34,7 @@ async def reserve_stock(pubsub: PubSub, actor: Principal, cmd: ReserveStock) -> 
             events.TOPIC,
             events.stock_changed(product, place, kind="RESERVE", delta=0, movement_id=None),
         )
-        return await answers.held(reservation, product.id, place.id)
+        return answers.held(reservation, product.id, place.id, level)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "reserveStock", cmd.as_request(), work
@@ -59,7 +60,8 @@ async def release_stock(pubsub: PubSub, actor: Principal, cmd: ReleaseStock) -> 
                 f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
                 "quantity",
             )
-        if not await repo.unhold(product.id, place.id, quantity):
+        level = await repo.unhold(product.id, place.id, quantity)
+        if level is None:
             raise DomainError(
                 ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
             )
@@ -68,7 +70,7 @@ async def release_stock(pubsub: PubSub, actor: Principal, cmd: ReleaseStock) -> 
             events.stock_changed(product, place, kind="RELEASE", delta=0, movement_id=None),
         )
         await reservation.refresh_from_db()
-        return await answers.held(reservation, product.id, place.id)
+        return answers.held(reservation, product.id, place.id, level)
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "releaseStock", cmd.as_request(), work

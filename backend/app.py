@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +20,7 @@ from backend.config import Settings
 from backend.persistence.db import sqlite_path, tortoise_config
 from backend.persistence.transaction import fetch
 from backend.pubsub.factory import create_pubsub
+from backend.services.credential_cache import credentials
 from backend.single_writer import SingleWriterLock
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
@@ -44,6 +47,7 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
             lock = SingleWriterLock(path)
             lock.acquire()
         await pubsub.start()
+        follower = asyncio.create_task(credentials.follow(pubsub), name="credential-cache")
         try:
             if with_database:
                 async with RegisterTortoise(
@@ -53,6 +57,9 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
             else:
                 yield
         finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
             await pubsub.close()
             if lock is not None:
                 lock.release()

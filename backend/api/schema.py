@@ -22,6 +22,7 @@ from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
 from backend.api.errors import should_mask
 from backend.api.guard import guard
+from backend.api.naming import RememberingNameConverter
 from backend.api.orders.queries import OrderQuery
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
@@ -83,7 +84,10 @@ def build_schema(*, development: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=_extensions(development),
-        config=StrawberryConfig(disable_field_suggestions=not development),
+        config=StrawberryConfig(
+            disable_field_suggestions=not development,
+            name_converter=RememberingNameConverter(),
+        ),
     )
 
 

@@ -33,13 +33,17 @@ def _placeholders(sql: str, postgres: bool) -> str:
     return "".join(f"{part}${i}" if i < len(parts) else part for i, part in enumerate(parts, 1))
 
 
+def _is_postgres(conn: BaseDBAsyncClient) -> bool:
+    return conn.capabilities.dialect == "postgres"
+
+
 async def execute(sql: str, values: Sequence[Any] = ()) -> None:
     """Run one statement written with `?` placeholders."""
     conn = current()
-    await conn.execute_query(_placeholders(sql, dialect() == "postgres"), list(values))
+    await conn.execute_query(_placeholders(sql, _is_postgres(conn)), list(values))
 
 
 async def fetch(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """Rows of one statement (a SELECT, or a write with RETURNING) as dicts."""
     conn = current()
-    return await conn.execute_query_dict(_placeholders(sql, dialect() == "postgres"), list(values))
+    return await conn.execute_query_dict(_placeholders(sql, _is_postgres(conn)), list(values))

@@ -14,7 +14,9 @@ from backend.domain.validation import text
 from backend.persistence.models import User
 from backend.persistence.repositories import auth as repo
 from backend.persistence.transaction import transaction
+from backend.pubsub.base import PubSub
 from backend.services import passwords
+from backend.services.credential_cache import credentials, revoked
 
 API_KEY_PREFIX = "wk_"
 
@@ -67,26 +69,38 @@ async def login(username: str, password: str, ttl: timedelta) -> Session:
     return Session(token=token, expires_at=expires_at, user=user)
 
 
-async def logout(principal: Principal, everywhere: bool) -> None:
+async def logout(pubsub: PubSub, principal: Principal, everywhere: bool) -> None:
     now = datetime.now(UTC)
     if everywhere:
         await repo.revoke_user_tokens(principal.user_id, now)
     elif principal.token_id is not None:
         await repo.revoke_token(principal.token_id, now)
+    await revoked(pubsub, principal.user_id)
 
 
 async def authenticate(bearer: str) -> Principal | None:
     """The principal a bearer token or partner API key stands for, or None if not valid."""
     if not bearer or len(bearer) > 256:
         return None
+    key = digest(bearer)
+    known = credentials.get(key)
+    if known is not None and (known.expires_at is None or known.expires_at > datetime.now(UTC)):
+        return known
+    found = await _look_up(bearer, key)
+    if found is not None:
+        credentials.put(key, found)
+    return found
+
+
+async def _look_up(bearer: str, key: str) -> Principal | None:
     if bearer.startswith(API_KEY_PREFIX):
-        found = await repo.api_key_credential(digest(bearer))
+        found = await repo.api_key_credential(key)
         if found is None or found.revoked or not found.active:
             return None
         return Principal(
             found.user_id, found.username, found.role, found.partner_id, None, api_key_id=found.id
         )
-    found = await repo.token_credential(digest(bearer))
+    found = await repo.token_credential(key)
     if found is None or found.revoked or not found.active:
         return None
     if found.expires_at is None or found.expires_at <= datetime.now(UTC):

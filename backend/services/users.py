@@ -15,7 +15,9 @@ from backend.domain.errors import DomainError, ErrorCode
 from backend.persistence.models import ApiKey, User
 from backend.persistence.repositories import auth as repo
 from backend.persistence.transaction import transaction
+from backend.pubsub.base import PubSub
 from backend.services import passwords
+from backend.services.credential_cache import revoked
 from backend.services.sessions import API_KEY_PREFIX, digest
 
 
@@ -57,6 +59,7 @@ async def _user(user_id: int) -> User:
 
 
 async def update_user(
+    pubsub: PubSub,
     *,
     user_id: int,
     display_name: str | None = None,
@@ -87,10 +90,12 @@ async def update_user(
         await user.save()
         if password is not None or active is False:
             await repo.revoke_user_tokens(user.id, datetime.now(UTC))
+    if password is not None or active is not None or role is not None:
+        await revoked(pubsub, user.id)  # cached sign-ins carry the old role and state
     return user
 
 
-async def change_password(actor: Principal, current: str, new: str) -> User:
+async def change_password(pubsub: PubSub, actor: Principal, current: str, new: str) -> User:
     user = await _user(actor.user_id)
     if not passwords.verify(user.password_hash, current):
         raise DomainError(
@@ -101,6 +106,7 @@ async def change_password(actor: Principal, current: str, new: str) -> User:
         user.password_hash = passwords.hash_password(new)
         await user.save(update_fields=["password_hash"])
         await repo.revoke_user_tokens(user.id, datetime.now(UTC), keep_token_id=actor.token_id)
+    await revoked(pubsub, user.id)
     return user
 
 
@@ -123,11 +129,12 @@ async def create_api_key(*, username: str, name: str) -> IssuedKey:
     return IssuedKey(key=key, secret=secret)
 
 
-async def revoke_api_key(key_id: int) -> ApiKey:
+async def revoke_api_key(pubsub: PubSub, key_id: int) -> ApiKey:
     key = await ApiKey.get_or_none(id=key_id)
     if key is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such API key.", "id")
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         await key.save(update_fields=["revoked_at"])
+        await revoked(pubsub, key.user_id)
     return key

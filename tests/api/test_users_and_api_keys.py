@@ -125,6 +125,8 @@ async def test_a_staff_user_cannot_belong_to_a_partner(gql, actors):
 
 async def test_deactivating_a_user_ends_its_sessions(gql, client, actors):
     target: Actor = actors[Role.QC]
+    # Signed in and working a moment ago (so the sign-in is remembered by the server).
+    assert (await as_bearer(client, target.token))["data"]["me"]["username"] == "qc"
     body = await gql(
         UPDATE_USER, {"input": {"id": str(target.user.id), "active": False}}, actors[Role.ADMIN]
     )

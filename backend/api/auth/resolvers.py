@@ -74,7 +74,7 @@ class AuthMutation:
     async def logout(self, info: Info, input: inputs.LogoutInput) -> LogoutPayload:
         principal = info.context.principal
         assert principal is not None
-        await sessions.logout(principal, input.everywhere)
+        await sessions.logout(info.context.pubsub, principal, input.everywhere)
         return LogoutPayload(ok=True, user_errors=[])
 
     @strawberry.mutation(permission_classes=GATE)
@@ -83,7 +83,7 @@ class AuthMutation:
         assert principal is not None
         try:
             user = await users.change_password(
-                principal, input.current_password, input.new_password
+                info.context.pubsub, principal, input.current_password, input.new_password
             )
         except DomainError as error:
             return UserPayload(user=None, user_errors=user_errors(error))
@@ -107,6 +107,7 @@ class AuthMutation:
     async def update_user(self, info: Info, input: inputs.UpdateUserInput) -> UserPayload:
         try:
             user = await users.update_user(
+                info.context.pubsub,
                 user_id=_id(input.id),
                 display_name=input.display_name,
                 role=input.role,
@@ -130,7 +131,7 @@ class AuthMutation:
     @strawberry.mutation(permission_classes=GATE)
     async def revoke_api_key(self, info: Info, input: inputs.RevokeApiKeyInput) -> ApiKeyPayload:
         try:
-            key = await users.revoke_api_key(_id(input.id))
+            key = await users.revoke_api_key(info.context.pubsub, _id(input.id))
         except DomainError as error:
             return ApiKeyPayload(api_key=None, secret=None, user_errors=user_errors(error))
         return ApiKeyPayload(api_key=ApiKey.from_model(key), secret=None, user_errors=[])

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -57,14 +48,9 @@ _LIMIT_RULES = [
 _NO_INTROSPECTION = [NoSchemaIntrospectionCustomRule]
 
 
-def _extensions(development: bool) -> list[Callable[[], SchemaExtension]]:
+def _extensions(development: bool) -> list[type[SchemaExtension]]:
     rules = _LIMIT_RULES if development else [*_LIMIT_RULES, *_NO_INTROSPECTION]
-    return [
-        guard(max_tokens=MAX_TOKENS, mask_errors=not development),
-        lambda: AddValidationRules(rules),
-        lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
-    ]
+    return [guard(max_tokens=MAX_TOKENS, rules=rules, mask_errors=not development)]
 
 
 class Schema(strawberry.Schema):

@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
 from backend.api.errors import should_mask
+from backend.api.execution import FastExecutionContext
 from backend.api.guard import guard
 from backend.api.naming import RememberingNameConverter
 from backend.api.orders.queries import OrderQuery
@@ -70,6 +71,7 @@ def build_schema(*, development: bool) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=_extensions(development),
+        execution_context_class=FastExecutionContext,
         config=StrawberryConfig(
             disable_field_suggestions=not development,
             name_converter=RememberingNameConverter(),

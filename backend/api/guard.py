@@ -50,22 +50,22 @@ class ApiGuard(SchemaExtension):
     rules: tuple[type[ASTValidationRule], ...] = ()
     mask_errors = True
 
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None:
-            context.graphql_document = _parse(context.query, self.max_tokens)
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        assert context.graphql_document is not None
-        rules = (*context.validation_rules, *self.rules)
-        context.pre_execution_errors = _validate(
-            context.schema._schema, context.graphql_document, rules
-        )
-        yield
-
     def on_operation(self) -> Iterator[None]:
+        # Parse and validate here, in the one hook, rather than in on_parse / on_validate:
+        # Strawberry wraps every implemented hook anew on each request. Strawberry then
+        # skips its own parsing and validation, which it does only when these are unset.
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        if context.query is not None and context.graphql_document is None:
+            try:
+                context.graphql_document = _parse(context.query, self.max_tokens)
+            except GraphQLError:
+                pass  # Strawberry parses again and reports the syntax error as usual
+        if context.graphql_document is not None:
+            rules = (*context.validation_rules, *self.rules)
+            context.pre_execution_errors = _validate(
+                context.schema._schema, context.graphql_document, rules
+            )
         yield
         if not self.mask_errors:
             return

@@ -14,7 +14,7 @@ from backend.api.auth.types import (
 from backend.api.context import Info
 from backend.api.errors import user_errors
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.domain.errors import DomainError
 from backend.persistence.models import ApiKey as ApiKeyModel
 from backend.persistence.models import User as UserModel
@@ -28,7 +28,8 @@ def _id(value: strawberry.ID) -> int:
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def me(self, info: Info) -> User:
         principal = info.context.principal
         assert principal is not None
@@ -36,14 +37,16 @@ class AuthQuery:
         assert found is not None
         return User.from_model(found)
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def users(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[User]:
         rows = await page(UserModel.all(), page_size(first), decode_cursor(after))
         return connection(rows, [User.from_model(r) for r in rows.rows])
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def api_keys(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ApiKey]:
@@ -53,7 +56,8 @@ class AuthQuery:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def login(self, info: Info, input: inputs.LoginInput) -> LoginPayload:
         try:
             session = await sessions.login(
@@ -70,14 +74,16 @@ class AuthMutation:
             user_errors=[],
         )
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def logout(self, info: Info, input: inputs.LogoutInput) -> LogoutPayload:
         principal = info.context.principal
         assert principal is not None
         await sessions.logout(info.context.pubsub, principal, input.everywhere)
         return LogoutPayload(ok=True, user_errors=[])
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def change_password(self, info: Info, input: inputs.ChangePasswordInput) -> UserPayload:
         principal = info.context.principal
         assert principal is not None
@@ -89,7 +95,8 @@ class AuthMutation:
             return UserPayload(user=None, user_errors=user_errors(error))
         return UserPayload(user=User.from_model(user), user_errors=[])
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def create_user(self, info: Info, input: inputs.CreateUserInput) -> UserPayload:
         try:
             user = await users.create_user(
@@ -103,7 +110,8 @@ class AuthMutation:
             return UserPayload(user=None, user_errors=user_errors(error))
         return UserPayload(user=User.from_model(user), user_errors=[])
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def update_user(self, info: Info, input: inputs.UpdateUserInput) -> UserPayload:
         try:
             user = await users.update_user(
@@ -118,7 +126,8 @@ class AuthMutation:
             return UserPayload(user=None, user_errors=user_errors(error))
         return UserPayload(user=User.from_model(user), user_errors=[])
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def create_api_key(self, info: Info, input: inputs.CreateApiKeyInput) -> ApiKeyPayload:
         try:
             issued = await users.create_api_key(username=input.username, name=input.name)
@@ -128,7 +137,8 @@ class AuthMutation:
             api_key=ApiKey.from_model(issued.key), secret=issued.secret, user_errors=[]
         )
 
-    @strawberry.mutation(permission_classes=GATE)
+    @strawberry.mutation
+    @gated
     async def revoke_api_key(self, info: Info, input: inputs.RevokeApiKeyInput) -> ApiKeyPayload:
         try:
             key = await users.revoke_api_key(info.context.pubsub, _id(input.id))

@@ -8,7 +8,7 @@ from backend.api.enums import ZoneKind
 from backend.api.errors import bad_input
 from backend.api.hydrate import Hydrator
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.domain.catalogue.scan import ScanKind as _ScanKind
 from backend.domain.catalogue.scan import normalise
 from backend.persistence.models import Category as CategoryModel
@@ -40,7 +40,8 @@ class ScanResult:
 
 @strawberry.type
 class CatalogueQuery:
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def products(
         self,
         info: Info,
@@ -58,7 +59,8 @@ class CatalogueQuery:
         built = await Hydrator(info).products(r.id for r in rows.rows)
         return connection(rows, [built[r.id] for r in rows.rows])
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def product(
         self, info: Info, sku: str | None = None, barcode: str | None = None
     ) -> Product | None:
@@ -70,15 +72,18 @@ class CatalogueQuery:
         info.context.loaders.product.prime(found.id, found)
         return (await Hydrator(info).products([found.id]))[found.id]
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def categories(self, info: Info) -> list[Category]:
         return [Category.from_model(c) for c in await CategoryModel.all().order_by("code")]
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def warehouses(self, info: Info) -> list[Warehouse]:
         return [Warehouse.from_model(w) for w in await q.warehouses().order_by("code")]
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def locations(
         self,
         info: Info,
@@ -95,9 +100,9 @@ class CatalogueQuery:
         return connection(rows, [built[r.id] for r in rows.rows])
 
     @strawberry.field(
-        permission_classes=GATE,
         description="Says what a scanned code is: a product barcode or SKU, or a bin.",
     )
+    @gated
     async def scan(self, info: Info, code: str) -> ScanResult:
         cleaned = normalise(code)
         if not cleaned:

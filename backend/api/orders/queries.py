@@ -5,7 +5,7 @@ import strawberry
 from backend.api.context import Info
 from backend.api.orders.types import Order
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.domain.auth.scope import scope_of
 from backend.persistence.queries import orders as q
 from backend.persistence.queries.pages import page
@@ -13,7 +13,8 @@ from backend.persistence.queries.pages import page
 
 @strawberry.type
 class OrderQuery:
-    @strawberry.field(permission_classes=GATE, description="Partners see their own orders only.")
+    @strawberry.field(description="Partners see their own orders only.")
+    @gated
     async def orders(
         self,
         info: Info,
@@ -28,7 +29,8 @@ class OrderQuery:
         )
         return connection(rows, [Order.from_model(r) for r in rows.rows])
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def order(self, info: Info, number: str) -> Order | None:
         principal = info.context.principal
         assert principal is not None

@@ -9,7 +9,7 @@ import strawberry
 from backend.api.context import Info
 from backend.api.errors import user_errors
 from backend.api.hydrate import Hydrator
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.api.stock import inputs
 from backend.api.stock.types import (
     LevelRow,
@@ -72,7 +72,8 @@ async def _hold(info: Info, use_case: UseCase) -> ReservationPayload:
 
 @strawberry.type
 class StockMutation:
-    @strawberry.mutation(permission_classes=GATE, description="入库: goods into a bin.")
+    @strawberry.mutation(description="入库: goods into a bin.")
+    @gated
     async def receive_stock(
         self, info: Info, input: inputs.ReceiveStockInput
     ) -> StockMovementPayload:
@@ -86,7 +87,8 @@ class StockMutation:
         )
         return await _book(info, lambda bus, who: booking.receive_stock(bus, who, cmd))
 
-    @strawberry.mutation(permission_classes=GATE, description="调库: move goods between bins.")
+    @strawberry.mutation(description="调库: move goods between bins.")
+    @gated
     async def transfer_stock(
         self, info: Info, input: inputs.TransferStockInput
     ) -> StockMovementPayload:
@@ -100,7 +102,8 @@ class StockMutation:
         )
         return await _book(info, lambda bus, who: booking.transfer_stock(bus, who, cmd))
 
-    @strawberry.mutation(permission_classes=GATE, description="出库: goods leave the warehouse.")
+    @strawberry.mutation(description="出库: goods leave the warehouse.")
+    @gated
     async def ship_stock(self, info: Info, input: inputs.ShipStockInput) -> StockMovementPayload:
         cmd = c.ShipStock(
             input.idempotency_key,
@@ -113,7 +116,8 @@ class StockMutation:
         )
         return await _book(info, lambda bus, who: booking.ship_stock(bus, who, cmd))
 
-    @strawberry.mutation(permission_classes=GATE, description="盘点调整: book a physical count.")
+    @strawberry.mutation(description="盘点调整: book a physical count.")
+    @gated
     async def adjust_stock(
         self, info: Info, input: inputs.AdjustStockInput
     ) -> StockMovementPayload:
@@ -127,9 +131,9 @@ class StockMutation:
         return await _book(info, lambda bus, who: booking.adjust_stock(bus, who, cmd))
 
     @strawberry.mutation(
-        permission_classes=GATE,
         description="Reverse a wrong movement with a new one that points at it.",
     )
+    @gated
     async def correct_movement(
         self, info: Info, input: inputs.CorrectMovementInput
     ) -> StockMovementPayload:
@@ -137,7 +141,8 @@ class StockMutation:
         cmd = c.CorrectMovement(input.idempotency_key, movement_id, input.reason)
         return await _book(info, lambda bus, who: booking.correct_movement(bus, who, cmd))
 
-    @strawberry.mutation(permission_classes=GATE, description="Hold sellable stock for an order.")
+    @strawberry.mutation(description="Hold sellable stock for an order.")
+    @gated
     async def reserve_stock(
         self, info: Info, input: inputs.ReserveStockInput
     ) -> ReservationPayload:
@@ -146,7 +151,8 @@ class StockMutation:
         )
         return await _hold(info, lambda bus, who: reservations.reserve_stock(bus, who, cmd))
 
-    @strawberry.mutation(permission_classes=GATE, description="Give reserved stock free again.")
+    @strawberry.mutation(description="Give reserved stock free again.")
+    @gated
     async def release_stock(
         self, info: Info, input: inputs.ReleaseStockInput
     ) -> ReservationPayload:

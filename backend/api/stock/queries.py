@@ -8,7 +8,7 @@ from backend.api.context import Info
 from backend.api.enums import MovementKind, ZoneKind
 from backend.api.hydrate import Hydrator
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.api.stock.types import (
     LedgerCheck,
     LedgerMismatch,
@@ -48,7 +48,8 @@ class StockMovementFilter:
 
 @strawberry.type
 class StockQuery:
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def stock_levels(
         self,
         info: Info,
@@ -64,7 +65,8 @@ class StockQuery:
         built = await build_levels(Hydrator(info), [LevelRow.from_model(r) for r in rows.rows])
         return connection(rows, built)
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def stock_movements(
         self,
         info: Info,
@@ -80,7 +82,8 @@ class StockQuery:
         rows_in = [MovementRow.from_model(r) for r in rows.rows]
         return connection(rows, await build_movements(Hydrator(info), rows_in))
 
-    @strawberry.field(permission_classes=GATE)
+    @strawberry.field
+    @gated
     async def reservations(
         self,
         info: Info,
@@ -94,9 +97,9 @@ class StockQuery:
         return connection(rows, await build_reservations(Hydrator(info), rows_in))
 
     @strawberry.field(
-        permission_classes=GATE,
         description="Compares every cached balance with the sum of its ledger movements.",
     )
+    @gated
     async def ledger_check(self, info: Info) -> LedgerCheck:
         health = await check_ledger()
         return LedgerCheck(

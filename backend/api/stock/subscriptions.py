@@ -7,7 +7,7 @@ import strawberry
 from backend.api.context import Info
 from backend.api.hydrate import Hydrator
 from backend.api.loaders import Loaders
-from backend.api.permissions import GATE
+from backend.api.permissions import gated
 from backend.api.stock.types import LevelRow, StockLevel, build_levels
 from backend.persistence.repositories import stock as repo
 from backend.services.stock import events
@@ -38,7 +38,8 @@ class StockChange:
 
 @strawberry.type
 class StockSubscription:
-    @strawberry.subscription(permission_classes=GATE)
+    @strawberry.subscription
+    @gated
     async def stock_changed(
         self, info: Info, sku: str | None = None, warehouse_code: str | None = None
     ) -> AsyncGenerator[StockChange, None]:

@@ -7,11 +7,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from backend.api import fast_post
 from backend.api.context import Context, bearer_from_header
 from backend.api.schema import build_schema
 from backend.config import Settings
@@ -32,6 +34,19 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.pubsub = pubsub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if fast_post.is_json_post(scope):
+            await fast_post.serve(
+                scope,
+                receive,
+                send,
+                schema=self.schema,
+                context=lambda request: self.get_context(request, None),
+                fallback=super().__call__,
+            )
+        else:
+            await super().__call__(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None

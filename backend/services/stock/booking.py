@@ -31,6 +31,7 @@ from backend.services.stock.commands import (
     ShipStock,
     TransferStock,
 )
+from backend.services.stock.reservations import balance_moved, draw_on_reservation
 from backend.services.unit_of_work import UnitOfWork
 
 
@@ -154,24 +155,10 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
 async def _consume_reservation(
     product: ProductRef, place: LocationRef, reference: str, quantity: int
 ) -> LevelRecord:
-    reservation = await repo.reservation_for(product.id, place.id, reference)
-    if reservation is None:
-        raise DomainError(
-            ErrorCode.UNKNOWN_RESERVATION,
-            f"Nothing of {product.sku} is reserved in {place.code} for {reference}.",
-            "reference",
-        )
-    if not await repo.take_from_reservation(reservation.id, quantity):
-        raise DomainError(
-            ErrorCode.RESERVATION_TOO_SMALL,
-            f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
-            "quantity",
-        )
+    await draw_on_reservation(product, place, reference, quantity)
     level = await repo.take_reserved(product.id, place.id, quantity)
     if level is None:
-        raise DomainError(
-            ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
-        )
+        raise balance_moved()
     return level
 
 

@@ -8,7 +8,9 @@ from backend.domain import validation
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.stock import ledger
+from backend.persistence.models import Reservation
 from backend.persistence.repositories import stock as repo
+from backend.persistence.repositories.stock import LocationRef, ProductRef
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
 from backend.services.stock import answers, events, lookups
@@ -47,24 +49,10 @@ async def release_stock(pubsub: PubSub, actor: Principal, cmd: ReleaseStock) -> 
         reference = validation.code(cmd.reference, "reference")
         product = await lookups.product(cmd.sku)
         place = await lookups.location(cmd.location_code)
-        reservation = await repo.reservation_for(product.id, place.id, reference)
-        if reservation is None:
-            raise DomainError(
-                ErrorCode.UNKNOWN_RESERVATION,
-                f"Nothing of {product.sku} is reserved in {place.code} for {reference}.",
-                "reference",
-            )
-        if not await repo.take_from_reservation(reservation.id, quantity):
-            raise DomainError(
-                ErrorCode.RESERVATION_TOO_SMALL,
-                f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
-                "quantity",
-            )
+        reservation = await draw_on_reservation(product, place, reference, quantity)
         level = await repo.unhold(product.id, place.id, quantity)
         if level is None:
-            raise DomainError(
-                ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
-            )
+            raise balance_moved()
         uow.emit(
             events.TOPIC,
             events.stock_changed(product, place, kind="RELEASE", delta=0, movement_id=None),
@@ -74,4 +62,31 @@ async def release_stock(pubsub: PubSub, actor: Principal, cmd: ReleaseStock) -> 
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "releaseStock", cmd.as_request(), work
+    )
+
+
+async def draw_on_reservation(
+    product: ProductRef, place: LocationRef, reference: str, quantity: int
+) -> Reservation:
+    """Take `quantity` off what `reference` holds of the product in the bin (it must hold it)."""
+    reservation = await repo.reservation_for(product.id, place.id, reference)
+    if reservation is None:
+        raise DomainError(
+            ErrorCode.UNKNOWN_RESERVATION,
+            f"Nothing of {product.sku} is reserved in {place.code} for {reference}.",
+            "reference",
+        )
+    if not await repo.take_from_reservation(reservation.id, quantity):
+        raise DomainError(
+            ErrorCode.RESERVATION_TOO_SMALL,
+            f"Only {reservation.quantity} reserved for {reference}; {quantity} requested.",
+            "quantity",
+        )
+    return reservation
+
+
+def balance_moved() -> DomainError:
+    """The reservation allowed it, but the balance row refused: a concurrent change."""
+    return DomainError(
+        ErrorCode.CONCURRENT_CHANGE, "The balance changed meanwhile; try again.", "quantity"
     )

@@ -9,7 +9,10 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from backend.persistence import models
-from backend.persistence.queries import batch
+from backend.persistence.queries import batch, rows
+
+ProductLike = models.Product | rows.ProductRow
+LocationLike = models.Location | rows.LocationRow
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -25,8 +28,8 @@ def _by_id(model: Any) -> DataLoader[int, Any]:
 
 class Loaders:
     @cached_property
-    def product(self) -> DataLoader[int, models.Product | None]:
-        return _by_id(models.Product)
+    def product(self) -> DataLoader[int, ProductLike | None]:
+        return DataLoader(load_fn=rows.products_by_ids)
 
     @cached_property
     def category(self) -> DataLoader[int, models.Category | None]:
@@ -45,8 +48,8 @@ class Loaders:
         return _by_id(models.Zone)
 
     @cached_property
-    def location(self) -> DataLoader[int, models.Location | None]:
-        return _by_id(models.Location)
+    def location(self) -> DataLoader[int, LocationLike | None]:
+        return DataLoader(load_fn=rows.locations_by_ids)
 
     @cached_property
     def user(self) -> DataLoader[int, models.User | None]:

@@ -11,6 +11,7 @@ from backend.api.context import Info
 from backend.api.enums import SupplyMode, WarehouseKind, ZoneKind
 from backend.api.loaders import resolve
 from backend.persistence import models
+from backend.persistence.queries.rows import LocationRow, ProductRow
 
 
 @strawberry.type
@@ -56,7 +57,7 @@ class Product:
     @classmethod
     def build(
         cls,
-        m: models.Product,
+        m: models.Product | ProductRow,
         *,
         barcodes: list[str],
         category: Category | None,
@@ -156,7 +157,11 @@ class Location:
 
     @classmethod
     def build(
-        cls, m: models.Location, *, zone: Zone | None, warehouse: Warehouse | None
+        cls,
+        m: models.Location | LocationRow,
+        *,
+        zone: Zone | None,
+        warehouse: Warehouse | None,
     ) -> Location:
         """Nested objects come ready from a Hydrator; those not selected may be absent."""
         return cls(

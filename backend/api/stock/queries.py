@@ -58,10 +58,11 @@ class StockQuery:
         after: str | None = None,
     ) -> Connection[StockLevel]:
         f = filter or StockLevelFilter()
-        query = q.stock_levels(
-            q.LevelFilter(f.sku, f.warehouse_code, f.zone_kind, f.location_code, f.include_empty)
+        rows = await q.stock_levels(
+            q.LevelFilter(f.sku, f.warehouse_code, f.zone_kind, f.location_code, f.include_empty),
+            page_size(first),
+            decode_cursor(after),
         )
-        rows = await page(query, page_size(first), decode_cursor(after))
         built = await build_levels(Hydrator(info), [LevelRow.from_model(r) for r in rows.rows])
         return connection(rows, built)
 

@@ -22,6 +22,7 @@ from backend.api.errors import UserError
 from backend.api.hydrate import Hydrator
 from backend.domain.stock.kinds import MovementKind as MovementKindEnum
 from backend.persistence import models
+from backend.persistence.queries.rows import BalanceRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class LevelRow:
     updated_at: datetime
 
     @classmethod
-    def from_model(cls, m: models.StockBalance) -> LevelRow:
+    def from_model(cls, m: models.StockBalance | BalanceRow) -> LevelRow:
         return cls(m.product_id, m.location_id, m.on_hand, m.reserved, m.updated_at)
 
     @classmethod

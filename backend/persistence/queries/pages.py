@@ -9,11 +9,12 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Page(Generic[M]):
-    rows: list[M]
+class Page(Generic[R]):
+    rows: list[R]
     has_next: bool
 
 

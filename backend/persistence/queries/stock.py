@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from backend.domain.stock.kinds import MovementKind, ZoneKind
+from backend.persistence import transaction
 from backend.persistence.models import (
     Barcode,
     Location,
     Product,
     Reservation,
-    StockBalance,
     StockMovement,
     Warehouse,
 )
+from backend.persistence.queries.pages import Page
+from backend.persistence.queries.rows import BalanceRow, balance_rows
 
 
 @dataclass(frozen=True)
@@ -29,19 +32,35 @@ class LevelFilter:
     include_empty: bool = False
 
 
-def stock_levels(f: LevelFilter) -> QuerySet[StockBalance]:
-    query = StockBalance.all()
+async def stock_levels(f: LevelFilter, first: int, after_id: int | None) -> Page[BalanceRow]:
+    """One keyset page of balances, as plain rows (the busiest list of the floor)."""
+    where = ["1 = 1"]
+    values: list[Any] = []
     if f.sku:
-        query = query.filter(product__sku=f.sku)
+        where.append("b.product_id = (SELECT id FROM product WHERE sku = ?)")
+        values.append(f.sku)
     if f.warehouse_code:
-        query = query.filter(warehouse__code=f.warehouse_code)
+        where.append("b.warehouse_id = (SELECT id FROM warehouse WHERE code = ?)")
+        values.append(f.warehouse_code)
     if f.zone_kind:
-        query = query.filter(location__zone_kind=f.zone_kind)
+        where.append("l.zone_kind = ?")
+        values.append(f.zone_kind.value)
     if f.location_code:
-        query = query.filter(location__code=f.location_code)
+        where.append("l.code = ?")
+        values.append(f.location_code)
     if not f.include_empty:
-        query = query.filter(on_hand__gt=0)
-    return query
+        where.append("b.on_hand > 0")
+    if after_id is not None:
+        where.append("b.id > ?")
+        values.append(after_id)
+    rows = await transaction.fetch(
+        "SELECT b.id, b.product_id, b.location_id, b.on_hand, b.reserved, b.updated_at"
+        " FROM stock_balance b JOIN location l ON l.id = b.location_id"
+        f" WHERE {' AND '.join(where)} ORDER BY b.id LIMIT ?",
+        [*values, first + 1],
+    )
+    found = balance_rows(rows)
+    return Page(rows=found[:first], has_next=len(found) > first)
 
 
 @dataclass(frozen=True)

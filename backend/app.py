@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,6 +21,7 @@ from backend.config import Settings
 from backend.persistence.db import sqlite_path, tortoise_config
 from backend.persistence.transaction import fetch
 from backend.pubsub.factory import create_pubsub
+from backend.services import housekeeping
 from backend.services.credential_cache import credentials
 from backend.single_writer import SingleWriterLock
 
@@ -34,6 +36,18 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+@asynccontextmanager
+async def background(job: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `job` for as long as the context is open, then cancel it."""
+    task = asyncio.create_task(job)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None, *, with_database: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     pubsub = create_pubsub(settings.pubsub_url)
@@ -41,28 +55,22 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        lock = None
-        path = sqlite_path(settings.database_url)
-        if path is not None:
-            lock = SingleWriterLock(path)
-            lock.acquire()
-        await pubsub.start()
-        follower = asyncio.create_task(credentials.follow(pubsub), name="credential-cache")
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            path = sqlite_path(settings.database_url)
+            if path is not None:
+                lock = SingleWriterLock(path)
+                lock.acquire()
+                stack.callback(lock.release)
+            await pubsub.start()
+            stack.push_async_callback(pubsub.close)
+            await stack.enter_async_context(background(credentials.follow(pubsub)))
             if with_database:
-                async with RegisterTortoise(
-                    app, config=tortoise_config(settings.database_url), generate_schemas=False
-                ):
-                    yield
-            else:
-                yield
-        finally:
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
-            await pubsub.close()
-            if lock is not None:
-                lock.release()
+                config = tortoise_config(settings.database_url)
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=config, generate_schemas=False)
+                )
+                await stack.enter_async_context(background(housekeeping.run_forever()))
+            yield
 
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),

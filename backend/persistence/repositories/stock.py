@@ -107,10 +107,7 @@ async def location_by_id(location_id: int) -> LocationRef | None:
 _RETURNING_LEVEL = " RETURNING product_id, location_id, on_hand, reserved, updated_at"
 
 
-def _level(rows: list[dict[str, Any]]) -> LevelRecord | None:
-    if not rows:
-        return None
-    row = rows[0]
+def _level_of(row: dict[str, Any]) -> LevelRecord:
     return LevelRecord(
         row["product_id"],
         row["location_id"],
@@ -118,6 +115,10 @@ def _level(rows: list[dict[str, Any]]) -> LevelRecord | None:
         row["reserved"],
         moment(row["updated_at"]),
     )
+
+
+def _level(rows: list[dict[str, Any]]) -> LevelRecord | None:
+    return _level_of(rows[0]) if rows else None
 
 
 async def _change(sql: str, values: list[Any]) -> LevelRecord | None:
@@ -277,16 +278,7 @@ async def levels(product_id: int, location_ids: list[int]) -> list[LevelRecord]:
         f" WHERE product_id = ? AND location_id IN ({marks})",
         [product_id, *location_ids],
     )
-    found = {
-        row["location_id"]: LevelRecord(
-            row["product_id"],
-            row["location_id"],
-            row["on_hand"],
-            row["reserved"],
-            moment(row["updated_at"]),
-        )
-        for row in rows
-    }
+    found = {row["location_id"]: _level_of(row) for row in rows}
     return [found[i] for i in location_ids if i in found]
 
 

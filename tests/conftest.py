@@ -77,7 +77,8 @@ def database_url(migrated_template: str, tmp_path: Path) -> str:
 
 
 _PG_TABLES = (
-    "idempotency_record, stock_movement, reservation, stock_balance, order_line, sales_order,"
+    "idempotency_record, shipment_line, shipment, stock_movement, reservation, stock_balance,"
+    " order_line, sales_order,"
     " customer, auth_token, api_key, app_user, partner, barcode, product, supplier, category,"
     " location, zone, warehouse"
 )

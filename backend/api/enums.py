@@ -3,6 +3,7 @@
 import strawberry
 
 from backend.domain.auth.roles import Role as _Role
+from backend.domain.orders.rules import ShipmentStatus as _ShipmentStatus
 from backend.domain.stock.kinds import MovementKind as _MovementKind
 from backend.domain.stock.kinds import SupplyMode as _SupplyMode
 from backend.domain.stock.kinds import WarehouseKind as _WarehouseKind
@@ -13,3 +14,4 @@ MovementKind = strawberry.enum(_MovementKind)
 SupplyMode = strawberry.enum(_SupplyMode)
 WarehouseKind = strawberry.enum(_WarehouseKind)
 ZoneKind = strawberry.enum(_ZoneKind)
+ShipmentStatus = strawberry.enum(_ShipmentStatus)

@@ -84,6 +84,14 @@ class Loaders:
         return DataLoader(load_fn=batch.lines_by_order)
 
     @cached_property
+    def shipments_of_order(self) -> DataLoader[int, list[models.Shipment]]:
+        return DataLoader(load_fn=batch.shipments_by_order)
+
+    @cached_property
+    def shipment_lines(self) -> DataLoader[int, list[models.ShipmentLine]]:
+        return DataLoader(load_fn=batch.lines_by_shipment)
+
+    @cached_property
     def balance(self) -> DataLoader[tuple[int, int], models.StockBalance | None]:
         return DataLoader(load_fn=batch.balances)
 

@@ -15,6 +15,7 @@ from backend.api.errors import should_mask
 from backend.api.execution import FastExecutionContext
 from backend.api.guard import guard
 from backend.api.naming import RememberingNameConverter
+from backend.api.orders.mutations import OrderMutation
 from backend.api.orders.queries import OrderQuery
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
@@ -31,7 +32,7 @@ class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery):
 
 
 @strawberry.type
-class Mutation(AuthMutation, StockMutation):
+class Mutation(AuthMutation, StockMutation, OrderMutation):
     pass
 
 

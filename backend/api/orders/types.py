@@ -8,6 +8,7 @@ import strawberry
 
 from backend.api.catalogue.types import Product
 from backend.api.context import Info
+from backend.api.enums import ShipmentStatus
 from backend.api.hydrate import Hydrator
 from backend.persistence import models
 
@@ -27,6 +28,49 @@ class OrderLine:
 
 
 @strawberry.type
+class ShipmentLine:
+    quantity: int
+    product: Product
+
+
+@strawberry.type
+class Shipment:
+    """A parcel sent for an order. Kept with its waybill whatever happens later."""
+
+    id: strawberry.ID
+    waybill: str
+    courier: str
+    status: ShipmentStatus  # type: ignore[valid-type]
+    shipped_at: datetime
+    delivered_at: datetime | None
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: models.Shipment) -> Shipment:
+        return cls(
+            id=strawberry.ID(str(m.id)),
+            waybill=m.waybill,
+            courier=m.courier,
+            status=m.status,
+            shipped_at=m.shipped_at,
+            delivered_at=m.delivered_at,
+            pk=m.id,
+        )
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[ShipmentLine]:
+        lines = await info.context.loaders.shipment_lines.load(self.pk)
+        h = Hydrator(info)
+        products = await h.products(line.product_id for line in lines) if h.wants("product") else {}
+        return [
+            ShipmentLine(
+                quantity=line.quantity, product=cast(Product, products.get(line.product_id))
+            )
+            for line in lines
+        ]
+
+
+@strawberry.type
 class Order:
     id: strawberry.ID
     number: str
@@ -34,6 +78,11 @@ class Order:
     delivered_at: datetime | None
     pk: strawberry.Private[int]
     customer_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def shipments(self, info: Info) -> list[Shipment]:
+        found = await info.context.loaders.shipments_of_order.load(self.pk)
+        return [Shipment.from_model(s) for s in found]
 
     @classmethod
     def from_model(cls, m: models.SalesOrder) -> Order:

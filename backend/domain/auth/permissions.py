@@ -50,9 +50,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "releaseStock": _RESERVING,
     "correctMovement": _ADMIN,
     "stockChanged": EVERYONE,
-    # orders (partners see their own only)
+    # orders (partners see and change their own only)
     "orders": EVERYONE,
     "order": EVERYONE,
+    "createOrder": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.PARTNER}),
+    "recordShipment": _SHIPPING,
+    "markDelivered": frozenset({Role.ADMIN, Role.LOGISTICS, Role.PARTNER}),
 }
 
 

@@ -3,7 +3,14 @@
 from backend.persistence.models.auth import ApiKey, AuthToken, User
 from backend.persistence.models.catalogue import Barcode, Category, Product, Supplier
 from backend.persistence.models.idempotency import IdempotencyRecord
-from backend.persistence.models.orders import Customer, OrderLine, Partner, SalesOrder
+from backend.persistence.models.orders import (
+    Customer,
+    OrderLine,
+    Partner,
+    SalesOrder,
+    Shipment,
+    ShipmentLine,
+)
 from backend.persistence.models.places import Location, Warehouse, Zone
 from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
 
@@ -20,6 +27,8 @@ __all__ = [
     "Product",
     "Reservation",
     "SalesOrder",
+    "Shipment",
+    "ShipmentLine",
     "StockBalance",
     "StockMovement",
     "Supplier",

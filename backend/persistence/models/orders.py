@@ -2,8 +2,12 @@ from typing import TYPE_CHECKING
 
 from tortoise import fields, models
 
+from backend.domain.orders.rules import ShipmentStatus
+
 if TYPE_CHECKING:
+    from backend.persistence.models.auth import User
     from backend.persistence.models.catalogue import Product
+    from backend.persistence.models.stock import StockMovement
 
 
 class Partner(models.Model):
@@ -66,3 +70,45 @@ class OrderLine(models.Model):
 
     class Meta:
         table = "order_line"
+
+
+class Shipment(models.Model):
+    """A parcel sent for an order, with its waybill. Kept for good, returns or not."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation["SalesOrder"] = fields.ForeignKeyField(
+        "models.SalesOrder", related_name="shipments", on_delete=fields.RESTRICT
+    )
+    order_id: int
+    waybill = fields.CharField(max_length=64, unique=True)
+    courier = fields.CharField(max_length=64)
+    status = fields.CharEnumField(ShipmentStatus, max_length=16)
+    shipped_at = fields.DatetimeField()
+    delivered_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="shipments", on_delete=fields.RESTRICT
+    )
+    created_by_id: int
+
+    class Meta:
+        table = "shipment"
+
+
+class ShipmentLine(models.Model):
+    id = fields.IntField(primary_key=True)
+    shipment: fields.ForeignKeyRelation["Shipment"] = fields.ForeignKeyField(
+        "models.Shipment", related_name="lines", on_delete=fields.RESTRICT
+    )
+    shipment_id: int
+    product: fields.ForeignKeyRelation["Product"] = fields.ForeignKeyField(
+        "models.Product", related_name="shipment_lines", on_delete=fields.RESTRICT
+    )
+    product_id: int
+    quantity = fields.IntField()
+    movement: fields.ForeignKeyRelation["StockMovement"] = fields.ForeignKeyField(
+        "models.StockMovement", related_name="shipment_lines", on_delete=fields.RESTRICT
+    )
+    movement_id: int
+
+    class Meta:
+        table = "shipment_line"

@@ -8,7 +8,14 @@ from typing import TypeVar
 
 from tortoise.models import Model
 
-from backend.persistence.models import Barcode, OrderLine, StockBalance, Zone
+from backend.persistence.models import (
+    Barcode,
+    OrderLine,
+    Shipment,
+    ShipmentLine,
+    StockBalance,
+    Zone,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -45,3 +52,17 @@ async def balances(keys: Sequence[tuple[int, int]]) -> list[StockBalance | None]
     rows = await StockBalance.filter(product_id__in=products, location_id__in=locations)
     found = {(b.product_id, b.location_id): b for b in rows}
     return [found.get(k) for k in keys]
+
+
+async def shipments_by_order(order_ids: Sequence[int]) -> list[list[Shipment]]:
+    found: dict[int, list[Shipment]] = defaultdict(list)
+    for shipment in await Shipment.filter(order_id__in=list(set(order_ids))).order_by("id"):
+        found[shipment.order_id].append(shipment)
+    return [found.get(i, []) for i in order_ids]
+
+
+async def lines_by_shipment(shipment_ids: Sequence[int]) -> list[list[ShipmentLine]]:
+    found: dict[int, list[ShipmentLine]] = defaultdict(list)
+    for line in await ShipmentLine.filter(shipment_id__in=list(set(shipment_ids))).order_by("id"):
+        found[line.shipment_id].append(line)
+    return [found.get(i, []) for i in shipment_ids]

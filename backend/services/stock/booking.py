@@ -130,26 +130,52 @@ async def ship_stock(pubsub: PubSub, actor: Principal, cmd: ShipStock) -> Answer
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         product = await lookups.product(cmd.sku)
         place = await lookups.location(cmd.location_code)
-        ledger.check_manual_exit(place.zone_kind, "locationCode")
-        if cmd.from_reservation:
-            level = await _consume_reservation(product, place, reference, quantity)
-        else:
-            level = await _take(product, place, quantity, "quantity")
-        movement = await repo.record_movement(
-            kind=MovementKind.SHIPMENT,
-            product_id=product.id,
-            from_location_id=place.id,
-            to_location_id=None,
-            quantity=quantity,
-            actor_id=actor.user_id,
-            reference_type="ORDER" if reference else "",
+        movement, level = await ship_units(
+            uow,
+            actor,
+            product,
+            place,
+            quantity,
             reference=reference,
-            reason=note,
+            from_reservation=cmd.from_reservation,
+            note=note,
         )
-        _announce(uow, movement, product, {place.id: place})
         return answers.booked(movement, [level])
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "shipStock", cmd.as_request(), work)
+
+
+async def ship_units(
+    uow: UnitOfWork,
+    actor: Principal,
+    product: ProductRef,
+    place: LocationRef,
+    quantity: int,
+    *,
+    reference: str,
+    from_reservation: bool = False,
+    note: str = "",
+    field: str = "quantity",
+) -> tuple[MovementRecord, LevelRecord]:
+    """Book units leaving the warehouse from one bin (within a running use case)."""
+    ledger.check_manual_exit(place.zone_kind, "locationCode")
+    if from_reservation:
+        level = await _consume_reservation(product, place, reference, quantity)
+    else:
+        level = await _take(product, place, quantity, field)
+    movement = await repo.record_movement(
+        kind=MovementKind.SHIPMENT,
+        product_id=product.id,
+        from_location_id=place.id,
+        to_location_id=None,
+        quantity=quantity,
+        actor_id=actor.user_id,
+        reference_type="ORDER" if reference else "",
+        reference=reference,
+        reason=note,
+    )
+    _announce(uow, movement, product, {place.id: place})
+    return movement, level
 
 
 async def _consume_reservation(

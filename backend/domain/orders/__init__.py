@@ -1,0 +1,1 @@
+"""Orders and their shipments: what can be returned against."""

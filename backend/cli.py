@@ -51,15 +51,20 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from backend.pubsub.memory import MemoryPubSub
-    from backend.services.demo_data import seed_demo, stock_demo_shelves
+    from backend.services.demo_data import seed_demo, ship_demo_orders, stock_demo_shelves
 
     async def work() -> None:
         summary = await seed_demo()
         if not summary.created:
             _say("demo data already present; nothing changed")
         else:
-            shelved = await stock_demo_shelves(MemoryPubSub())
-            _say(f"demo data loaded: opening stock booked for {shelved} products")
+            bus = MemoryPubSub()
+            shelved = await stock_demo_shelves(bus)
+            delivered = await ship_demo_orders(bus)
+            _say(
+                f"demo data loaded: opening stock booked for {shelved} products, "
+                f"{delivered} orders shipped and delivered"
+            )
         _say("demo users (user name / password):")
         for role, password in summary.passwords.items():
             _say(f"  {role.value.lower().replace('_', '-'):<18} {password}")

@@ -18,6 +18,7 @@ from backend.persistence.models import (
     Partner,
     Product,
     SalesOrder,
+    StockBalance,
     Supplier,
     User,
     Warehouse,
@@ -26,6 +27,12 @@ from backend.persistence.models import (
 from backend.persistence.transaction import transaction
 from backend.pubsub.base import PubSub
 from backend.services import passwords
+from backend.services.orders import (
+    RecordShipment,
+    ShipmentLineInput,
+    mark_delivered,
+    record_shipment,
+)
 from backend.services.stock.booking import receive_stock
 from backend.services.stock.commands import ReceiveStock
 
@@ -70,7 +77,7 @@ async def seed_demo() -> DemoSummary:
         products = await _catalogue()
         partner = await Partner.create(code="SHOP", name="官方网店 Official web shop")
         await _users(partner)
-        await _orders(partner, products)
+        await _orders(partner, [p for p in products if p.supply_mode is SupplyMode.STOCKED])
     return DemoSummary(created=True, passwords=DEMO_PASSWORDS)
 
 
@@ -171,7 +178,6 @@ async def _orders(partner: Partner, products: list[Product]) -> None:
                 partner=partner,
                 customer=customer,
                 placed_at=placed,
-                delivered_at=now - timedelta(days=days_ago),
             )
             for product in products[i * 3 + j : i * 3 + j + 2]:
                 await OrderLine.create(
@@ -200,3 +206,40 @@ async def stock_demo_shelves(pubsub: PubSub) -> int:
             ),
         )
     return len(products)
+
+
+async def ship_demo_orders(pubsub: PubSub) -> int:
+    """Ship and deliver the demo orders through the ledger, with waybills, in the past:
+    one delivered 3 days ago (inside a 7-day return window), one 30 days ago (outside)."""
+    logistics = await User.get(username="logistics")
+    actor = Principal(logistics.id, logistics.username, logistics.role, None, None)
+    shipped = 0
+    for order in await SalesOrder.filter(number__startswith="SO-2026-").order_by("id"):
+        lines = []
+        for line in await OrderLine.filter(order_id=order.id).select_related("product"):
+            source = (
+                await StockBalance.filter(
+                    product_id=line.product_id, location__zone_kind=ZoneKind.SELLABLE
+                )
+                .order_by("-on_hand")
+                .first()
+                .select_related("location")
+            )
+            assert source is not None, line.product.sku  # every stocked product has a shelf
+            lines.append(ShipmentLineInput(line.product.sku, source.location.code, line.quantity))
+        waybill = f"SF{order.number.removeprefix('SO-2026-')}{order.id:04d}"
+        await record_shipment(
+            pubsub,
+            actor,
+            RecordShipment(
+                idempotency_key=f"demo-ship-{order.number}",
+                order_number=order.number,
+                waybill=waybill,
+                courier="顺丰速运 SF Express",
+                lines=lines,
+                shipped_at=order.placed_at + timedelta(days=1),
+            ),
+        )
+        await mark_delivered(actor, waybill, order.placed_at + timedelta(days=2))
+        shipped += 1
+    return shipped

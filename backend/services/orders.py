@@ -54,6 +54,7 @@ class RecordShipment:
     waybill: str
     courier: str
     lines: list[ShipmentLineInput] = field(default_factory=list)
+    shipped_at: datetime | None = None  # when a partner records a past shipment
 
 
 def _request(cmd: Any) -> dict[str, Any]:
@@ -125,12 +126,20 @@ async def record_shipment(pubsub: PubSub, actor: Principal, cmd: RecordShipment)
             await repo.shipped_quantities(order.id),
         )
         products = {line.sku: await lookups.product(line.sku) for line in lines}
+        now = datetime.now(UTC)
+        shipped_at = cmd.shipped_at or now
+        if shipped_at > now or shipped_at < order.placed_at:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "A shipment leaves after the order, not in the future.",
+                "shippedAt",
+            )
         try:
             shipment = await repo.create_shipment(
                 order_id=order.id,
                 waybill=waybill,
                 courier=courier,
-                shipped_at=datetime.now(UTC),
+                shipped_at=shipped_at,
                 actor_id=actor.user_id,
             )
         except repo.NumberTaken as exc:

@@ -216,3 +216,18 @@ async def test_another_partner_cannot_see_or_touch_the_order(gql, actors, catalo
     assert body["data"]["markDelivered"]["userErrors"][0]["code"] == "UNKNOWN_SHIPMENT"
     seen = await gql('{ order(number: "SO-1") { number } }', None, outsider)
     assert seen["data"]["order"] is None
+
+
+async def test_a_shipment_recorded_afterwards_keeps_its_time_but_not_a_future_one(
+    gql, actors, catalogue
+):
+    await _stocked_order(gql, actors, catalogue)
+    future = ship_input(catalogue, key="future")
+    future["shippedAt"] = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    body = await gql(SHIP, {"input": future}, actors[Role.LOGISTICS])
+    assert body["data"]["recordShipment"]["userErrors"][0]["field"] == "shippedAt"
+    assert await Shipment.all().count() == 0
+    past = ship_input(catalogue, key="past")
+    past["shippedAt"] = datetime.now(UTC).isoformat()
+    body = await gql(SHIP, {"input": past}, actors[Role.LOGISTICS])
+    assert body["data"]["recordShipment"]["userErrors"] == []

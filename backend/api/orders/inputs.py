@@ -45,6 +45,9 @@ class RecordShipmentInput:
     waybill: str
     courier: str
     lines: list[ShipmentLineInput]
+    shipped_at: datetime | None = strawberry.field(
+        default=None, description="When it left, if recorded afterwards; default now."
+    )
 
 
 @strawberry.input

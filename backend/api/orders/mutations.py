@@ -83,6 +83,7 @@ class OrderMutation:
                 orders.ShipmentLineInput(line.sku, line.location_code, line.quantity)
                 for line in input.lines
             ],
+            shipped_at=input.shipped_at,
         )
         try:
             answer = await orders.record_shipment(info.context.pubsub, principal, cmd)

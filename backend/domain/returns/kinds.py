@@ -1,0 +1,63 @@
+"""The vocabulary of return tickets (GLOSSARY.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReturnKind(StrEnum):
+    RETURN = "RETURN"  # 退货
+    EXCHANGE = "EXCHANGE"  # 换货
+
+
+class ReturnSource(StrEnum):
+    CUSTOMER_RETURN = "CUSTOMER_RETURN"  # 自退件: the customer applied
+    UNDELIVERABLE = "UNDELIVERABLE"  # 在途退件: the courier could not deliver
+    REFUSED = "REFUSED"  # 拒收件: the customer refused the parcel
+    EXCEPTION = "EXCEPTION"  # a parcel that came back without an application (Art. 26.1)
+
+
+class TicketStatus(StrEnum):
+    EXCEPTION = "EXCEPTION"
+    REQUESTED = "REQUESTED"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    REPORTED = "REPORTED"  # remote undeliverable: stranded in another city
+    RECEIVED = "RECEIVED"
+    UNPACKED = "UNPACKED"
+    INITIAL_INSPECTED = "INITIAL_INSPECTED"
+    QC_INSPECTED = "QC_INSPECTED"
+    REJECTED = "REJECTED"
+    PUT_AWAY = "PUT_AWAY"
+    REFUND_PENDING = "REFUND_PENDING"
+    REFUNDED = "REFUNDED"
+    RESHIPPED = "RESHIPPED"
+    WAYBILL_SWAPPED = "WAYBILL_SWAPPED"
+    RETURNED_TO_CUSTOMER = "RETURNED_TO_CUSTOMER"
+    FOLLOW_UP = "FOLLOW_UP"
+    CLOSED = "CLOSED"
+    ON_HOLD = "ON_HOLD"
+    CANCELLED = "CANCELLED"
+
+
+class Action(StrEnum):
+    APPROVE = "APPROVE"
+    DECLINE = "DECLINE"
+    RECEIVE = "RECEIVE"  # the parcel is registered on arrival
+    UNPACK = "UNPACK"  # unpacked, labelled, booked into a pending bin
+    INSPECT_INITIAL = "INSPECT_INITIAL"
+    INSPECT_QC = "INSPECT_QC"
+    ACCEPT = "ACCEPT"  # CS decision; stock leaves the pending zone by grade
+    REJECT = "REJECT"  # CS decision after QC found customer-caused damage
+    PUT_AWAY = "PUT_AWAY"  # goods go to stock by grade without a CS decision
+    REFUND = "REFUND"  # the refund is complete
+    RESHIP = "RESHIP"
+    SWAP_WAYBILL = "SWAP_WAYBILL"
+    RETURN_TO_CUSTOMER = "RETURN_TO_CUSTOMER"
+    START_FOLLOW_UP = "START_FOLLOW_UP"
+    LINK = "LINK"  # an exception parcel is linked to the ticket it belongs to
+    CLOSE = "CLOSE"
+    HOLD = "HOLD"
+    RESUME = "RESUME"
+    CANCEL = "CANCEL"
+    REOPEN = "REOPEN"

@@ -84,6 +84,10 @@ class Loaders:
         return DataLoader(load_fn=batch.lines_by_order)
 
     @cached_property
+    def order(self) -> DataLoader[int, models.SalesOrder | None]:
+        return _by_id(models.SalesOrder)
+
+    @cached_property
     def shipments_of_order(self) -> DataLoader[int, list[models.Shipment]]:
         return DataLoader(load_fn=batch.shipments_by_order)
 

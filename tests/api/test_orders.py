@@ -231,3 +231,17 @@ async def test_a_shipment_recorded_afterwards_keeps_its_time_but_not_a_future_on
     past["shippedAt"] = datetime.now(UTC).isoformat()
     body = await gql(SHIP, {"input": past}, actors[Role.LOGISTICS])
     assert body["data"]["recordShipment"]["userErrors"] == []
+
+
+async def test_a_scanned_waybill_finds_its_shipment_and_order(gql, actors, catalogue):
+    await _stocked_order(gql, actors, catalogue)
+    await gql(SHIP, {"input": ship_input(catalogue)}, actors[Role.LOGISTICS])
+    body = await gql(
+        '{ scan(code: " ＳＦ100 ") { kind shipment { waybill status order { number } } } }',
+        None,
+        actors[Role.WAREHOUSE],
+    )
+    assert body["data"]["scan"] == {
+        "kind": "WAYBILL",
+        "shipment": {"waybill": "SF100", "status": "SHIPPED", "order": {"number": "SO-1"}},
+    }

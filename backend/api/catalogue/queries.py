@@ -7,6 +7,7 @@ from backend.api.context import Info
 from backend.api.enums import ZoneKind
 from backend.api.errors import bad_input
 from backend.api.hydrate import Hydrator
+from backend.api.orders.types import Shipment
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import gated
 from backend.domain.catalogue.scan import ScanKind as _ScanKind
@@ -14,6 +15,7 @@ from backend.domain.catalogue.scan import normalise
 from backend.persistence.models import Category as CategoryModel
 from backend.persistence.queries import stock as q
 from backend.persistence.queries.pages import page
+from backend.persistence.repositories.orders import shipment_by_waybill
 
 ScanKind = strawberry.enum(_ScanKind)
 
@@ -36,6 +38,7 @@ class ScanResult:
     kind: ScanKind  # type: ignore[valid-type]
     product: Product | None = None
     location: Location | None = None
+    shipment: Shipment | None = None
 
 
 @strawberry.type
@@ -100,7 +103,7 @@ class CatalogueQuery:
         return connection(rows, [built[r.id] for r in rows.rows])
 
     @strawberry.field(
-        description="Says what a scanned code is: a product barcode or SKU, or a bin.",
+        description="Says what a scanned code is: a product barcode or SKU, a bin, a waybill.",
     )
     @gated
     async def scan(self, info: Info, code: str) -> ScanResult:
@@ -120,5 +123,10 @@ class CatalogueQuery:
                 code=cleaned,
                 kind=_ScanKind.LOCATION,
                 location=(await Hydrator(info).locations([location.id]))[location.id],
+            )
+        shipment = await shipment_by_waybill(cleaned)
+        if shipment is not None:
+            return ScanResult(
+                code=cleaned, kind=_ScanKind.WAYBILL, shipment=Shipment.from_model(shipment)
             )
         return ScanResult(code=cleaned, kind=_ScanKind.UNKNOWN)

@@ -44,6 +44,7 @@ class Shipment:
     shipped_at: datetime
     delivered_at: datetime | None
     pk: strawberry.Private[int]
+    order_id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, m: models.Shipment) -> Shipment:
@@ -55,7 +56,14 @@ class Shipment:
             shipped_at=m.shipped_at,
             delivered_at=m.delivered_at,
             pk=m.id,
+            order_id=m.order_id,
         )
+
+    @strawberry.field(description="The order this parcel belongs to.")
+    async def order(self, info: Info) -> Order:
+        found = await info.context.loaders.order.load(self.order_id)
+        assert found is not None
+        return Order.from_model(found)
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ShipmentLine]:

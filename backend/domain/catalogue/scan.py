@@ -11,6 +11,7 @@ MAX_SCAN_LENGTH = 128
 class ScanKind(StrEnum):
     PRODUCT = "PRODUCT"
     LOCATION = "LOCATION"
+    WAYBILL = "WAYBILL"
     UNKNOWN = "UNKNOWN"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import os
 import secrets
 import shutil
@@ -80,8 +81,17 @@ _PG_TABLES = (
     "idempotency_record, shipment_line, shipment, stock_movement, reservation, stock_balance,"
     " order_line, sales_order,"
     " customer, auth_token, api_key, app_user, partner, barcode, product, supplier, category,"
-    " location, zone, warehouse"
+    " location, zone, warehouse, return_reason, defect_tag"
 )
+
+
+async def _restore_migrated_lists() -> None:
+    """The managed lists migration 0004 fills; a PostgreSQL reset truncated them."""
+    defaults = importlib.import_module("backend.persistence.migrations.0004_managed_lists")
+    for code, zh, en, quality in defaults.REASONS:
+        await m.ReturnReason.create(code=code, name_zh=zh, name_en=en, is_quality=quality)
+    for code, zh, en in defaults.DEFECT_TAGS:
+        await m.DefectTag.create(code=code, name_zh=zh, name_en=en)
 
 
 @pytest.fixture
@@ -90,6 +100,7 @@ async def db(database_url: str) -> AsyncIterator[str]:
     if _is_pg():
         # TRUNCATE skips the append-only row triggers, as intended for a test reset.
         await execute(f"TRUNCATE {_PG_TABLES} RESTART IDENTITY CASCADE")
+        await _restore_migrated_lists()
     try:
         yield database_url
     finally:

@@ -4,6 +4,7 @@ import strawberry
 
 from backend.domain.auth.roles import Role as _Role
 from backend.domain.orders.rules import ShipmentStatus as _ShipmentStatus
+from backend.domain.returns.policies import Payer as _Payer
 from backend.domain.stock.kinds import MovementKind as _MovementKind
 from backend.domain.stock.kinds import SupplyMode as _SupplyMode
 from backend.domain.stock.kinds import WarehouseKind as _WarehouseKind
@@ -15,3 +16,4 @@ SupplyMode = strawberry.enum(_SupplyMode)
 WarehouseKind = strawberry.enum(_WarehouseKind)
 ZoneKind = strawberry.enum(_ZoneKind)
 ShipmentStatus = strawberry.enum(_ShipmentStatus)
+Payer = strawberry.enum(_Payer, name="ShippingFeePayer")

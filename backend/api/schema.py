@@ -17,6 +17,7 @@ from backend.api.guard import guard
 from backend.api.naming import RememberingNameConverter
 from backend.api.orders.mutations import OrderMutation
 from backend.api.orders.queries import OrderQuery
+from backend.api.returns.lists import ListsMutation, ListsQuery
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
 from backend.api.stock.subscriptions import StockSubscription
@@ -27,12 +28,12 @@ MAX_TOKENS = 2_000
 
 
 @strawberry.type
-class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery):
+class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, StockMutation, OrderMutation):
+class Mutation(AuthMutation, StockMutation, OrderMutation, ListsMutation):
     pass
 
 

@@ -15,6 +15,7 @@ PUBLIC: frozenset[Role] = frozenset()  # marker: no sign-in needed
 _ADMIN = frozenset({Role.ADMIN})
 _FLOOR = frozenset({Role.ADMIN, Role.WAREHOUSE})
 _SHIPPING = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS})
+_LIST_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.CS_MANAGER})
 _RESERVING = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS, Role.CUSTOMER_SERVICE})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -56,6 +57,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "createOrder": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.PARTNER}),
     "recordShipment": _SHIPPING,
     "markDelivered": frozenset({Role.ADMIN, Role.LOGISTICS, Role.PARTNER}),
+    # managed lists for returns (shop fronts need the reasons to file applications)
+    "returnReasons": EVERYONE,
+    "defectTags": STAFF,
+    "upsertReturnReason": _LIST_MANAGERS,
+    "upsertDefectTag": _LIST_MANAGERS,
 }
 
 

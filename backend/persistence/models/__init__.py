@@ -12,6 +12,7 @@ from backend.persistence.models.orders import (
     ShipmentLine,
 )
 from backend.persistence.models.places import Location, Warehouse, Zone
+from backend.persistence.models.returns import DefectTag, ReturnReason
 from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
 
 __all__ = [
@@ -20,12 +21,14 @@ __all__ = [
     "Barcode",
     "Category",
     "Customer",
+    "DefectTag",
     "IdempotencyRecord",
     "Location",
     "OrderLine",
     "Partner",
     "Product",
     "Reservation",
+    "ReturnReason",
     "SalesOrder",
     "Shipment",
     "ShipmentLine",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -68,10 +68,6 @@ class Loaders:
         return _by_id(models.Partner)
 
     @cached_property
-    def reservation(self) -> DataLoader[int, models.Reservation | None]:
-        return _by_id(models.Reservation)
-
-    @cached_property
     def barcodes(self) -> DataLoader[int, list[str]]:
         return DataLoader(load_fn=batch.barcodes_by_product)
 
@@ -94,36 +90,3 @@ class Loaders:
     @cached_property
     def shipment_lines(self) -> DataLoader[int, list[models.ShipmentLine]]:
         return DataLoader(load_fn=batch.lines_by_shipment)
-
-    @cached_property
-    def balance(self) -> DataLoader[tuple[int, int], models.StockBalance | None]:
-        return DataLoader(load_fn=batch.balances)
-
-
-_MISSING = object()
-
-
-def _ready(loader: DataLoader[Any, Any], key: Any) -> Any:
-    if loader.cache:
-        future = loader.cache_map.get(key)
-        if future is not None and future.done() and not future.cancelled():
-            if future.exception() is None:
-                return future.result()
-    return _MISSING
-
-
-def resolve(loader: DataLoader[K, V], key: K, convert: Callable[[V], R]) -> R:
-    """`convert(value)` at once when the loader already holds the value, else an awaitable.
-
-    Nested fields resolved this way stay synchronous for rows a list query prefetched, so
-    graphql-core does not create a task per field: on a page of 100 stock levels that was
-    most of the request's CPU (bench profile). Typed as R: graphql-core awaits either.
-    """
-    value = _ready(loader, key)
-    if value is not _MISSING:
-        return convert(value)
-
-    async def later() -> R:
-        return convert(await loader.load(key))
-
-    return later()  # type: ignore[return-value]

@@ -21,10 +21,6 @@ def current() -> BaseDBAsyncClient:
     return client
 
 
-def dialect() -> str:
-    return str(current().capabilities.dialect)
-
-
 @lru_cache(maxsize=512)
 def _placeholders(sql: str, postgres: bool) -> str:
     if not postgres:

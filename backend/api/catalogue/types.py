@@ -9,7 +9,6 @@ import strawberry
 
 from backend.api.context import Info
 from backend.api.enums import SupplyMode, WarehouseKind, ZoneKind
-from backend.api.loaders import resolve
 from backend.persistence import models
 from backend.persistence.queries.rows import LocationRow, ProductRow
 
@@ -134,13 +133,10 @@ class Zone:
         )
 
     @strawberry.field
-    def warehouse(self, info: Info) -> Warehouse:
-        return resolve(info.context.loaders.warehouse, self.warehouse_id, _warehouse)
-
-
-def _warehouse(found: models.Warehouse | None) -> Warehouse:
-    assert found is not None
-    return Warehouse.from_model(found)
+    async def warehouse(self, info: Info) -> Warehouse:
+        found = await info.context.loaders.warehouse.load(self.warehouse_id)
+        assert found is not None
+        return Warehouse.from_model(found)
 
 
 @strawberry.type

@@ -13,7 +13,6 @@ from backend.persistence.models import (
     OrderLine,
     Shipment,
     ShipmentLine,
-    StockBalance,
     Zone,
 )
 
@@ -44,14 +43,6 @@ async def lines_by_order(order_ids: Sequence[int]) -> list[list[OrderLine]]:
     for line in await OrderLine.filter(order_id__in=list(set(order_ids))).order_by("id"):
         found[line.order_id].append(line)
     return [found.get(i, []) for i in order_ids]
-
-
-async def balances(keys: Sequence[tuple[int, int]]) -> list[StockBalance | None]:
-    products = list({p for p, _ in keys})
-    locations = list({loc for _, loc in keys})
-    rows = await StockBalance.filter(product_id__in=products, location_id__in=locations)
-    found = {(b.product_id, b.location_id): b for b in rows}
-    return [found.get(k) for k in keys]
 
 
 async def shipments_by_order(order_ids: Sequence[int]) -> list[list[Shipment]]:

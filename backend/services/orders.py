@@ -63,8 +63,7 @@ def _request(cmd: Any) -> dict[str, Any]:
 
 async def _visible_order(actor: Principal, number: str) -> SalesOrder:
     order = await repo.order_by_number(validation.code(number, "orderNumber"))
-    scope = scope_of(actor)
-    if order is None or (scope.partner_id is not None and order.partner_id != scope.partner_id):
+    if order is None or not scope_of(actor).sees(order.partner_id):
         raise DomainError(ErrorCode.UNKNOWN_ORDER, f"No order {number}.", "orderNumber")
     return order
 
@@ -128,12 +127,7 @@ async def record_shipment(pubsub: PubSub, actor: Principal, cmd: RecordShipment)
         products = {line.sku: await lookups.product(line.sku) for line in lines}
         now = datetime.now(UTC)
         shipped_at = cmd.shipped_at or now
-        if shipped_at > now or shipped_at < order.placed_at:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "A shipment leaves after the order, not in the future.",
-                "shippedAt",
-            )
+        rules.check_shipped_at(shipped_at, order.placed_at, now)
         try:
             shipment = await repo.create_shipment(
                 order_id=order.id,
@@ -164,16 +158,10 @@ async def mark_delivered(actor: Principal, waybill: str, at: datetime | None) ->
     code = validation.code(waybill, "waybill")
     async with transaction():
         shipment = await repo.shipment_by_waybill(code)
-        scope = scope_of(actor)
-        if shipment is None or (
-            scope.partner_id is not None and shipment.order.partner_id != scope.partner_id
-        ):
+        if shipment is None or not scope_of(actor).sees(shipment.order.partner_id):
             raise DomainError(ErrorCode.UNKNOWN_SHIPMENT, f"No shipment {code}.", "waybill")
         if shipment.status is not rules.ShipmentStatus.DELIVERED:
             moment = at or datetime.now(UTC)
-            if moment < shipment.shipped_at:
-                raise DomainError(
-                    ErrorCode.INVALID, "Delivered before it was shipped?", "deliveredAt"
-                )
+            rules.check_delivered_at(moment, shipment.shipped_at)
             await repo.mark_delivered(shipment, moment)
     return shipment

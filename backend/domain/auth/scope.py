@@ -11,6 +11,10 @@ from backend.domain.auth.roles import Principal
 class Scope:
     partner_id: int | None  # None: everything (staff)
 
+    def sees(self, owner_partner_id: int | None) -> bool:
+        """Whether something owned by `owner_partner_id` is visible in this scope."""
+        return self.partner_id is None or owner_partner_id == self.partner_id
+
 
 def scope_of(principal: Principal) -> Scope:
     if principal.is_partner:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -69,3 +70,19 @@ def check_within_order(
                 f"Only {remaining} of {sku} remain to ship on this order; {quantity} given.",
                 "lines",
             )
+
+
+def check_shipped_at(shipped_at: datetime, placed_at: datetime, now: datetime) -> None:
+    """A shipment recorded afterwards keeps its time, but leaves after the order, not later
+    than now."""
+    if shipped_at > now or shipped_at < placed_at:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "A shipment leaves after the order, not in the future.",
+            "shippedAt",
+        )
+
+
+def check_delivered_at(delivered_at: datetime, shipped_at: datetime) -> None:
+    if delivered_at < shipped_at:
+        raise DomainError(ErrorCode.INVALID, "Delivered before it was shipped?", "deliveredAt")

@@ -4,14 +4,67 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
 from backend.pubsub.factory import create_pubsub
 from backend.pubsub.memory import QUEUE_LIMIT, MemoryPubSub, SubscriberLagged
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+DEFAULT_REDIS = ("127.0.0.1", 6379)
+
+
+def _answers_ping(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when given (CI sets it and must have it), else the local server, else a
+    private redis-server started for this module. Only a machine without Redis at all skips."""
+    if url := os.environ.get("REDIS_URL"):
+        yield url
+        return
+    if _answers_ping(*DEFAULT_REDIS):
+        yield "redis://127.0.0.1:6379/0"
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no Redis server reachable and no redis-server binary; set REDIS_URL")
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        server = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", folder],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while not _answers_ping("127.0.0.1", port):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the private redis-server did not start")
+                time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(10)
 
 
 async def test_memory_delivers_to_every_subscriber_of_the_topic_only():
@@ -42,8 +95,8 @@ def test_unknown_pubsub_url_is_refused():
         create_pubsub("kafka://somewhere")
 
 
-async def test_redis_carries_events_between_two_processes_worth_of_backends():
-    sender, receiver = create_pubsub(REDIS_URL), create_pubsub(REDIS_URL)
+async def test_redis_carries_events_between_two_processes_worth_of_backends(redis_url: str):
+    sender, receiver = create_pubsub(redis_url), create_pubsub(redis_url)
     await sender.start()
     await receiver.start()
     topic = f"stock-{uuid.uuid4().hex}"

@@ -81,17 +81,24 @@ _PG_TABLES = (
     "idempotency_record, shipment_line, shipment, stock_movement, reservation, stock_balance,"
     " order_line, sales_order,"
     " customer, auth_token, api_key, app_user, partner, barcode, product, supplier, category,"
-    " location, zone, warehouse, return_reason, defect_tag"
+    " location, zone, warehouse, return_reason, defect_tag, checklist_item, counter, photo,"
+    " return_ticket, return_line, ticket_event, inspection, refund, outbound_shipment,"
+    " inbound_waybill, courier_claim, ticket_note"
 )
 
 
 async def _restore_migrated_lists() -> None:
-    """The managed lists migration 0004 fills; a PostgreSQL reset truncated them."""
+    """The managed lists migrations 0004 and 0006 fill; a PostgreSQL reset truncated them."""
     defaults = importlib.import_module("backend.persistence.migrations.0004_managed_lists")
     for code, zh, en, quality in defaults.REASONS:
         await m.ReturnReason.create(code=code, name_zh=zh, name_en=en, is_quality=quality)
     for code, zh, en in defaults.DEFECT_TAGS:
         await m.DefectTag.create(code=code, name_zh=zh, name_en=en)
+    checklist = importlib.import_module("backend.persistence.migrations.0006_ticket_guards")
+    for position, (code, zh, en) in enumerate(checklist.CHECKLIST):
+        await m.ChecklistItem.create(
+            code=code, question_zh=zh, question_en=en, position=position
+        )
 
 
 @pytest.fixture

@@ -61,3 +61,32 @@ class Action(StrEnum):
     RESUME = "RESUME"
     CANCEL = "CANCEL"
     REOPEN = "REOPEN"
+
+
+class InspectionStage(StrEnum):
+    INITIAL = "INITIAL"  # 初检, by the warehouse clerk (Art. 11)
+    QC = "QC"  # 复检, by the QC inspector against the standard (Art. 12)
+
+
+class OutboundPurpose(StrEnum):
+    """Why goods leave again under a ticket: each is a shipment record of its own."""
+
+    RESHIP = "RESHIP"  # an undeliverable parcel goes out again with a new waybill (Art. 16)
+    REPLACEMENT = "REPLACEMENT"  # an exchange's replacement order (Art. 21-22)
+    BACK_TO_CUSTOMER = "BACK_TO_CUSTOMER"  # rejected goods or a parcel nobody applied for
+
+
+class OutboundStatus(StrEnum):
+    OPEN = "OPEN"  # planned, not yet handed to the courier
+    SHIPPED = "SHIPPED"
+
+
+class WaybillStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    VOIDED = "VOIDED"  # swapped by finance for a new one (Art. 16.2)
+
+
+class ClaimStatus(StrEnum):
+    OPEN = "OPEN"
+    SETTLED = "SETTLED"  # the courier pays (part of) what was claimed
+    REJECTED = "REJECTED"  # the courier pays nothing

@@ -12,7 +12,20 @@ from backend.persistence.models.orders import (
     ShipmentLine,
 )
 from backend.persistence.models.places import Location, Warehouse, Zone
-from backend.persistence.models.returns import DefectTag, ReturnReason
+from backend.persistence.models.returns import ChecklistItem, DefectTag, ReturnReason
+from backend.persistence.models.tickets import (
+    Counter,
+    CourierClaim,
+    InboundWaybill,
+    Inspection,
+    OutboundShipment,
+    Photo,
+    Refund,
+    ReturnLine,
+    ReturnTicket,
+    TicketEvent,
+    TicketNote,
+)
 from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
 
 __all__ = [
@@ -20,21 +33,33 @@ __all__ = [
     "AuthToken",
     "Barcode",
     "Category",
+    "ChecklistItem",
+    "Counter",
+    "CourierClaim",
     "Customer",
     "DefectTag",
     "IdempotencyRecord",
+    "InboundWaybill",
+    "Inspection",
     "Location",
     "OrderLine",
+    "OutboundShipment",
     "Partner",
+    "Photo",
     "Product",
+    "Refund",
     "Reservation",
+    "ReturnLine",
     "ReturnReason",
+    "ReturnTicket",
     "SalesOrder",
     "Shipment",
     "ShipmentLine",
     "StockBalance",
     "StockMovement",
     "Supplier",
+    "TicketEvent",
+    "TicketNote",
     "User",
     "Warehouse",
     "Zone",

@@ -1,4 +1,9 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields, models
+
+if TYPE_CHECKING:
+    from backend.persistence.models.catalogue import Category
 
 
 class ReturnReason(models.Model):
@@ -26,3 +31,22 @@ class DefectTag(models.Model):
 
     class Meta:
         table = "defect_tag"
+
+
+class ChecklistItem(models.Model):
+    """A question of a category's inspection checklist (质检标准). No category: asked for all."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyNullableRelation["Category"] = fields.ForeignKeyField(
+        "models.Category", related_name="checklist", null=True, on_delete=fields.RESTRICT
+    )
+    category_id: int | None
+    code = fields.CharField(max_length=64)
+    question_zh = fields.CharField(max_length=300)
+    question_en = fields.CharField(max_length=300)
+    position = fields.IntField(default=0)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "checklist_item"
+        unique_together = (("category", "code"),)

@@ -90,3 +90,42 @@ class Loaders:
     @cached_property
     def shipment_lines(self) -> DataLoader[int, list[models.ShipmentLine]]:
         return DataLoader(load_fn=batch.lines_by_shipment)
+
+    @cached_property
+    def return_reason(self) -> DataLoader[int, models.ReturnReason | None]:
+        return _by_id(models.ReturnReason)
+
+    def _children(self, model: Any) -> DataLoader[int, list[Any]]:
+        return DataLoader(load_fn=batch.children_by_ticket(model))
+
+    @cached_property
+    def ticket_lines(self) -> DataLoader[int, list[models.ReturnLine]]:
+        return self._children(models.ReturnLine)
+
+    @cached_property
+    def ticket_events(self) -> DataLoader[int, list[models.TicketEvent]]:
+        return self._children(models.TicketEvent)
+
+    @cached_property
+    def ticket_inspections(self) -> DataLoader[int, list[models.Inspection]]:
+        return self._children(models.Inspection)
+
+    @cached_property
+    def ticket_refunds(self) -> DataLoader[int, list[models.Refund]]:
+        return self._children(models.Refund)
+
+    @cached_property
+    def ticket_outbound(self) -> DataLoader[int, list[models.OutboundShipment]]:
+        return self._children(models.OutboundShipment)
+
+    @cached_property
+    def ticket_inbound(self) -> DataLoader[int, list[models.InboundWaybill]]:
+        return self._children(models.InboundWaybill)
+
+    @cached_property
+    def ticket_claims(self) -> DataLoader[int, list[models.CourierClaim]]:
+        return self._children(models.CourierClaim)
+
+    @cached_property
+    def ticket_notes(self) -> DataLoader[int, list[models.TicketNote]]:
+        return self._children(models.TicketNote)

@@ -18,6 +18,8 @@ from backend.api.naming import RememberingNameConverter
 from backend.api.orders.mutations import OrderMutation
 from backend.api.orders.queries import OrderQuery
 from backend.api.returns.lists import ListsMutation, ListsQuery
+from backend.api.returns.mutations import ReturnsMutation
+from backend.api.returns.queries import ReturnsQuery, ReturnsSubscription
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
 from backend.api.stock.subscriptions import StockSubscription
@@ -28,17 +30,17 @@ MAX_TOKENS = 2_000
 
 
 @strawberry.type
-class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery):
+class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery, ReturnsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, StockMutation, OrderMutation, ListsMutation):
+class Mutation(AuthMutation, StockMutation, OrderMutation, ListsMutation, ReturnsMutation):
     pass
 
 
 @strawberry.type
-class Subscription(StockSubscription):
+class Subscription(StockSubscription, ReturnsSubscription):
     pass
 
 

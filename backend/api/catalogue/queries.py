@@ -10,11 +10,14 @@ from backend.api.hydrate import Hydrator
 from backend.api.orders.types import Shipment
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import gated
+from backend.api.returns.types import ReturnTicket
+from backend.domain.auth.scope import scope_of
 from backend.domain.catalogue.scan import ScanKind as _ScanKind
 from backend.domain.catalogue.scan import normalise
 from backend.persistence.models import Category as CategoryModel
 from backend.persistence.queries import stock as q
 from backend.persistence.queries.pages import page
+from backend.persistence.queries.tickets import ticket_by_number, ticket_by_waybill
 from backend.persistence.repositories.orders import shipment_by_waybill
 
 ScanKind = strawberry.enum(_ScanKind)
@@ -39,6 +42,9 @@ class ScanResult:
     product: Product | None = None
     location: Location | None = None
     shipment: Shipment | None = None
+    ticket: ReturnTicket | None = strawberry.field(
+        default=None, description="The ticket of a ticket number or of a returning waybill."
+    )
 
 
 @strawberry.type
@@ -124,9 +130,20 @@ class CatalogueQuery:
                 kind=_ScanKind.LOCATION,
                 location=(await Hydrator(info).locations([location.id]))[location.id],
             )
-        shipment = await shipment_by_waybill(cleaned)
-        if shipment is not None:
+        principal = info.context.principal
+        assert principal is not None
+        ticket = await ticket_by_number(scope_of(principal), cleaned)
+        if ticket is not None:
             return ScanResult(
-                code=cleaned, kind=_ScanKind.WAYBILL, shipment=Shipment.from_model(shipment)
+                code=cleaned, kind=_ScanKind.TICKET, ticket=ReturnTicket.from_model(ticket)
+            )
+        shipment = await shipment_by_waybill(cleaned)
+        on_ticket = await ticket_by_waybill(scope_of(principal), cleaned)
+        if shipment is not None or on_ticket is not None:
+            return ScanResult(
+                code=cleaned,
+                kind=_ScanKind.WAYBILL,
+                shipment=Shipment.from_model(shipment) if shipment else None,
+                ticket=ReturnTicket.from_model(on_ticket) if on_ticket else None,
             )
         return ScanResult(code=cleaned, kind=_ScanKind.UNKNOWN)

@@ -16,6 +16,14 @@ _ADMIN = frozenset({Role.ADMIN})
 _FLOOR = frozenset({Role.ADMIN, Role.WAREHOUSE})
 _SHIPPING = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS})
 _LIST_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.CS_MANAGER})
+_CS = frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.CS_MANAGER})
+_ARRIVALS = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS})
+_LOGISTICS = frozenset({Role.ADMIN, Role.LOGISTICS})
+_FINANCE = frozenset({Role.ADMIN, Role.FINANCE})
+_CASE_LEADS = frozenset(
+    {Role.ADMIN, Role.CUSTOMER_SERVICE, Role.SUPERVISOR, Role.CS_MANAGER, Role.CS_DIRECTOR}
+)
+_MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.CS_MANAGER, Role.CS_DIRECTOR})
 _RESERVING = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS, Role.CUSTOMER_SERVICE})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -62,6 +70,40 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "defectTags": STAFF,
     "upsertReturnReason": _LIST_MANAGERS,
     "upsertDefectTag": _LIST_MANAGERS,
+    # return tickets (partners see and touch their own only; roles per DESIGN.md)
+    "returnTicket": EVERYONE,
+    "returnTickets": EVERYONE,
+    "myQueue": STAFF,
+    "checklists": STAFF,
+    "returnTicketChanged": EVERYONE,
+    "inspectionRecorded": STAFF,
+    "requestReturn": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.PARTNER}),
+    "approveReturn": _CS,
+    "declineReturn": _CS,
+    "registerParcel": _ARRIVALS,
+    "recordRefusedParcel": _LOGISTICS,
+    "reportUndeliverable": _LOGISTICS,
+    "reship": _LOGISTICS,
+    "swapWaybill": _FINANCE,
+    "unpackReturn": _FLOOR,
+    "recordInspection": frozenset({Role.ADMIN, Role.WAREHOUSE, Role.QC}),
+    "decideReturn": _CS,
+    "putAwayReturn": _FLOOR,
+    "issueRefund": _FINANCE,
+    "createReplacementOrder": _CS,
+    "shipReplacement": _SHIPPING,
+    "returnToCustomer": _SHIPPING,
+    "openCourierClaim": frozenset({Role.ADMIN, Role.LOGISTICS, Role.CUSTOMER_SERVICE}),
+    "settleCourierClaim": _FINANCE,
+    "assignTicket": _CASE_LEADS,
+    "addTicketNote": STAFF,
+    "holdTicket": _CASE_LEADS,
+    "resumeTicket": _CASE_LEADS,
+    "cancelTicket": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.CS_MANAGER, Role.PARTNER}),
+    "reopenTicket": _MANAGERS,
+    "closeTicket": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.LOGISTICS, Role.FINANCE}),
+    "setShippingPayer": _CS,
+    "linkExceptionParcel": _CS,
 }
 
 

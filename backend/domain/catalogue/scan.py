@@ -12,6 +12,7 @@ class ScanKind(StrEnum):
     PRODUCT = "PRODUCT"
     LOCATION = "LOCATION"
     WAYBILL = "WAYBILL"
+    TICKET = "TICKET"  # a return ticket's number, as printed on its label
     UNKNOWN = "UNKNOWN"
 
 

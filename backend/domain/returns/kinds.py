@@ -90,3 +90,10 @@ class ClaimStatus(StrEnum):
     OPEN = "OPEN"
     SETTLED = "SETTLED"  # the courier pays (part of) what was claimed
     REJECTED = "REJECTED"  # the courier pays nothing
+
+
+class Decision(StrEnum):
+    """Customer service's decision after QC (Art. 14)."""
+
+    ACCEPT = "ACCEPT"
+    REJECT = "REJECT"  # only when QC found customer-caused damage

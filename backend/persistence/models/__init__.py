@@ -13,6 +13,7 @@ from backend.persistence.models.orders import (
 )
 from backend.persistence.models.places import Location, Warehouse, Zone
 from backend.persistence.models.returns import ChecklistItem, DefectTag, ReturnReason
+from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
 from backend.persistence.models.tickets import (
     Counter,
     CourierClaim,
@@ -26,7 +27,6 @@ from backend.persistence.models.tickets import (
     TicketEvent,
     TicketNote,
 )
-from backend.persistence.models.stock import Reservation, StockBalance, StockMovement
 
 __all__ = [
     "ApiKey",

@@ -1,7 +1,7 @@
 """Return tickets and what hangs off them: lines, history, inspections, refunds, outbound
 shipments, inbound waybills, courier claims, notes and photos."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields, models
 
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from backend.persistence.models.orders import Customer, OrderLine, Partner, SalesOrder
     from backend.persistence.models.places import Location, Warehouse
     from backend.persistence.models.returns import ReturnReason
-
-_MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class Counter(models.Model):
@@ -48,6 +46,7 @@ class ReturnTicket(models.Model):
     remote = fields.BooleanField(default=False)
     status = fields.CharEnumField(TicketStatus, max_length=24, db_index=True)
     resume_to = fields.CharEnumField(TicketStatus, max_length=24, null=True)
+    status_since = fields.DatetimeField()  # when it entered its status: a queue's age
     version = fields.IntField(default=1)
     partner: fields.ForeignKeyNullableRelation["Partner"] = fields.ForeignKeyField(
         "models.Partner", related_name="return_tickets", null=True, on_delete=fields.RESTRICT
@@ -78,13 +77,13 @@ class ReturnTicket(models.Model):
     assignee_id: int
     shipping_payer = fields.CharEnumField(Payer, max_length=16)
     shipping_payer_note = fields.TextField(default="")  # why CS overrode the derived payer
-    shipping_fee = fields.DecimalField(default=0, **_MONEY)
+    shipping_fee = fields.DecimalField(default=0, max_digits=12, decimal_places=2)
     window_deadline = fields.DatetimeField(null=True)
     window_override_reason = fields.TextField(default="")
     decline_code = fields.CharEnumField(DeclineCode, max_length=32, null=True)
     decline_note = fields.TextField(default="")
-    refund_due = fields.DecimalField(null=True, **_MONEY)
-    refunded = fields.DecimalField(default=0, **_MONEY)
+    refund_due = fields.DecimalField(null=True, max_digits=12, decimal_places=2)
+    refunded = fields.DecimalField(default=0, max_digits=12, decimal_places=2)
     handover_courier_person = fields.CharField(max_length=200, default="")
     handover_staff_person = fields.CharField(max_length=200, default="")
     pending_location: fields.ForeignKeyNullableRelation["Location"] = fields.ForeignKeyField(
@@ -120,7 +119,7 @@ class ReturnLine(models.Model):
     )
     order_line_id: int | None
     quantity = fields.IntField()
-    unit_price_paid = fields.DecimalField(default=0, **_MONEY)
+    unit_price_paid = fields.DecimalField(default=0, max_digits=12, decimal_places=2)
     quantity_received = fields.IntField(default=0)
     quantity_graded = fields.IntField(default=0)
     quantity_dispositioned = fields.IntField(default=0)
@@ -154,7 +153,7 @@ class TicketEvent(models.Model):
     action = fields.CharField(max_length=32)
     from_status = fields.CharEnumField(TicketStatus, max_length=24, null=True)
     to_status = fields.CharEnumField(TicketStatus, max_length=24, null=True)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
 
     class Meta:
         table = "ticket_event"
@@ -177,10 +176,10 @@ class Inspection(models.Model):
     passed = fields.BooleanField()
     grade = fields.CharEnumField(Grade, max_length=1, null=True)
     responsibility = fields.CharEnumField(Responsibility, max_length=16)
-    defect_tags = fields.JSONField(default=list)
+    defect_tags: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     defect_text = fields.TextField(default="")
-    checklist = fields.JSONField(default=list)
-    photos = fields.JSONField(default=list)
+    checklist: fields.JSONField[list[Any]] = fields.JSONField(default=list)
+    photos: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     note = fields.TextField(default="")
     inspector: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="inspections", on_delete=fields.RESTRICT
@@ -198,7 +197,7 @@ class Refund(models.Model):
         "models.ReturnTicket", related_name="refunds", on_delete=fields.RESTRICT
     )
     ticket_id: int
-    amount = fields.DecimalField(**_MONEY)
+    amount = fields.DecimalField(max_digits=12, decimal_places=2)
     payment_reference = fields.CharField(max_length=128, default="")
     note = fields.TextField(default="")
     issued_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
@@ -267,10 +266,10 @@ class CourierClaim(models.Model):
     ticket_id: int
     courier = fields.CharField(max_length=64)
     waybill = fields.CharField(max_length=64)
-    amount_claimed = fields.DecimalField(**_MONEY)
-    amount_settled = fields.DecimalField(null=True, **_MONEY)
+    amount_claimed = fields.DecimalField(max_digits=12, decimal_places=2)
+    amount_settled = fields.DecimalField(null=True, max_digits=12, decimal_places=2)
     description = fields.TextField(default="")
-    photos = fields.JSONField(default=list)
+    photos: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     status = fields.CharEnumField(ClaimStatus, max_length=16)
     opened_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="claims_opened", on_delete=fields.RESTRICT
@@ -299,7 +298,7 @@ class TicketNote(models.Model):
     )
     author_id: int
     text = fields.TextField()
-    photos = fields.JSONField(default=list)
+    photos: fields.JSONField[list[Any]] = fields.JSONField(default=list)
     at = fields.DatetimeField()
 
     class Meta:

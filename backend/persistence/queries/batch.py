@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 from tortoise.models import Model
 
@@ -57,3 +57,16 @@ async def lines_by_shipment(shipment_ids: Sequence[int]) -> list[list[ShipmentLi
     for line in await ShipmentLine.filter(shipment_id__in=list(set(shipment_ids))).order_by("id"):
         found[line.shipment_id].append(line)
     return [found.get(i, []) for i in shipment_ids]
+
+
+def children_by_ticket(model: Any) -> Callable[[Sequence[int]], Awaitable[list[list[Any]]]]:
+    """A batch load of one kind of ticket child (lines, history, inspections...) for many
+    tickets in one statement, in id order."""
+
+    async def load(ticket_ids: Sequence[int]) -> list[list[Any]]:
+        found: dict[int, list[Any]] = defaultdict(list)
+        for row in await model.filter(ticket_id__in=list(set(ticket_ids))).order_by("id"):
+            found[row.ticket_id].append(row)
+        return [found.get(i, []) for i in ticket_ids]
+
+    return load

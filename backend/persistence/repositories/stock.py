@@ -84,7 +84,7 @@ _LOCATION = (
 )
 
 
-def _location(row: dict[str, object]) -> LocationRef:
+def location_of_row(row: dict[str, object]) -> LocationRef:
     return LocationRef(
         id=int(str(row["id"])),
         code=str(row["code"]),
@@ -96,12 +96,12 @@ def _location(row: dict[str, object]) -> LocationRef:
 
 async def location_by_code(code: str) -> LocationRef | None:
     rows = await transaction.fetch(f"{_LOCATION} WHERE l.code = ? AND l.active = ?", [code, True])
-    return _location(rows[0]) if rows else None
+    return location_of_row(rows[0]) if rows else None
 
 
 async def location_by_id(location_id: int) -> LocationRef | None:
     rows = await transaction.fetch(f"{_LOCATION} WHERE l.id = ?", [location_id])
-    return _location(rows[0]) if rows else None
+    return location_of_row(rows[0]) if rows else None
 
 
 _RETURNING_LEVEL = " RETURNING product_id, location_id, on_hand, reserved, updated_at"

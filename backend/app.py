@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from backend.api.files import download_photo, return_label, upload_photo
 from backend.api.view import GraphQLApp
 from backend.config import Settings
 from backend.persistence.db import sqlite_path, tortoise_config
@@ -76,6 +78,11 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
+        # upload_photo stops reading past MAX_PHOTO_BYTES itself and answers 413 in JSON;
+        # the app-wide max_body_bytes, far below a photo's size, is lifted for it.
+        Route("/photos", upload_photo, methods=["POST"], max_body_size=sys.maxsize),
+        Route("/photos/{sha256}", download_photo),
+        Route("/labels/{number}", return_label),
     ]
     if settings.bench_endpoint:
         from backend.bench_endpoint import receive_stock_bare

@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
+from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite://var/warehouse.db"
+DEFAULT_PHOTO_DIR = Path("var/photos")
 
 
 class Mode(StrEnum):
@@ -27,6 +29,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     # Serves /bench/receive-stock, the bare Starlette twin of receiveStock, for `make bench`.
     bench_endpoint: bool = False
+    photo_dir: Path = DEFAULT_PHOTO_DIR  # uploaded photos, stored under their SHA-256
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,4 +52,5 @@ class Settings:
             pubsub_url=env.get("PUBSUB_URL", "memory://"),
             allowed_origins=origins,
             bench_endpoint=env.get("BENCH_ENDPOINT", "") == "1",
+            photo_dir=Path(env.get("PHOTO_DIR", str(DEFAULT_PHOTO_DIR))),
         )

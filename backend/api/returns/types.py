@@ -31,7 +31,7 @@ from backend.api.enums import (
 from backend.api.hydrate import Hydrator
 from backend.api.orders.types import Order
 from backend.api.returns.lists import ReturnReason
-from backend.domain.returns import workflow
+from backend.domain.returns import labels, workflow
 from backend.persistence import models
 
 
@@ -156,7 +156,8 @@ class ReturnLabel:
 
     ticket_number: str
     customer_name: str
-    exchange_need: str
+    exchange_need: str = strawberry.field(description="In Chinese, as printed.")
+    exchange_need_en: str
     print_url: str = strawberry.field(description="SVG label; add ?format=html to print.")
 
 
@@ -416,24 +417,27 @@ class ReturnTicket:
     @strawberry.field(description="The label printed when the goods are unpacked.")
     async def label(self, info: Info) -> ReturnLabel:
         lines = await info.context.loaders.ticket_lines.load(self.pk)
-        need = "; ".join(
-            " ".join(
-                part
-                for part in (
-                    line.wanted_model,
-                    line.wanted_style,
-                    line.wanted_colour,
-                    line.wanted_size,
-                    f"×{line.quantity}",
+        wanted_ids = [line.wanted_product_id for line in lines if line.wanted_product_id]
+        products = await info.context.loaders.product.load_many(wanted_ids)
+        skus = {p.id: p.sku for p in products if p is not None}
+        text = labels.label_text(
+            self.number,
+            self.customer_name,
+            self.m.kind,
+            [
+                labels.WantedItem(
+                    sku=skus.get(line.wanted_product_id or 0, ""),
+                    colour=line.wanted_colour,
+                    size=line.wanted_size,
+                    quantity=line.quantity,
                 )
-                if part
-            )
-            for line in lines
-            if line.wanted_product_id
+                for line in lines
+            ],
         )
         return ReturnLabel(
-            ticket_number=self.number,
-            customer_name=self.customer_name,
-            exchange_need=need,
+            ticket_number=text.ticket_number,
+            customer_name=text.customer_name,
+            exchange_need=text.exchange_need_zh,
+            exchange_need_en=text.exchange_need_en,
             print_url=f"/labels/{self.number}",
         )

@@ -52,6 +52,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from backend.pubsub.memory import MemoryPubSub
     from backend.services.demo_data import seed_demo, ship_demo_orders, stock_demo_shelves
+    from backend.services.demo_tickets import open_demo_tickets
 
     async def work() -> None:
         summary = await seed_demo()
@@ -61,9 +62,10 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             bus = MemoryPubSub()
             shelved = await stock_demo_shelves(bus)
             delivered = await ship_demo_orders(bus)
+            tickets = await open_demo_tickets(bus)
             _say(
                 f"demo data loaded: opening stock booked for {shelved} products, "
-                f"{delivered} orders shipped and delivered"
+                f"{delivered} orders shipped and delivered, {tickets} return tickets opened"
             )
         _say("demo users (user name / password):")
         for role, password in summary.passwords.items():

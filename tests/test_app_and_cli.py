@@ -27,7 +27,16 @@ from tests.conftest import test_settings as make_settings
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
 INTROSPECT = {"query": "{ __schema { queryType { name } } }"}
-COUNTED = ("product", "barcode", "warehouse", "location", "app_user", "stock_movement")
+COUNTED = (
+    "product",
+    "barcode",
+    "warehouse",
+    "location",
+    "app_user",
+    "stock_movement",
+    "return_ticket",
+    "ticket_event",
+)
 
 
 def run_cli(
@@ -173,6 +182,20 @@ def test_seed_demo_loads_stocked_shelves(demo):
     assert demo.counts["warehouse"] == 2
     assert demo.counts["stock_movement"] > 0
     assert demo.counts["app_user"] >= 10
+
+
+def test_seed_demo_fills_a_queue_for_every_floor_role(demo):
+    with sqlite3.connect(demo.database) as conn:
+        statuses = dict(conn.execute("SELECT number, status FROM return_ticket").fetchall())
+    # CS has an application and an exception parcel, the warehouse a refused parcel to unpack
+    # and an exchange to inspect, QC a return after its first inspection.
+    assert sorted(statuses.values()) == [
+        "EXCEPTION",
+        "INITIAL_INSPECTED",
+        "RECEIVED",
+        "REQUESTED",
+        "UNPACKED",
+    ]
 
 
 def test_migrate_on_an_existing_database_keeps_its_data(demo):

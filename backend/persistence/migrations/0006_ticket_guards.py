@@ -29,6 +29,11 @@ LINE_RULE = (
     "OR NEW.quantity_refunded > NEW.quantity_received"
 )
 TICKET_RULE = "NEW.refunded < 0 OR (NEW.refund_due IS NOT NULL AND NEW.refunded > NEW.refund_due)"
+# SQLite keeps Tortoise's decimals as text: compare them as numbers, not strings.
+SQLITE_TICKET_RULE = (
+    "CAST(NEW.refunded AS REAL) < 0 OR (NEW.refund_due IS NOT NULL"
+    " AND CAST(NEW.refunded AS REAL) > CAST(NEW.refund_due AS REAL) + 0.000001)"
+)
 
 SQLITE = [
     """CREATE TRIGGER ticket_event_append_only_update BEFORE UPDATE ON ticket_event
@@ -39,7 +44,8 @@ SQLITE = [
     BEGIN SELECT RAISE(ABORT, 'return_line: quantities out of order'); END""",
     f"""CREATE TRIGGER return_line_guard_update BEFORE UPDATE ON return_line WHEN {LINE_RULE}
     BEGIN SELECT RAISE(ABORT, 'return_line: quantities out of order'); END""",
-    f"""CREATE TRIGGER return_ticket_guard_update BEFORE UPDATE ON return_ticket WHEN {TICKET_RULE}
+    f"""CREATE TRIGGER return_ticket_guard_update BEFORE UPDATE ON return_ticket
+    WHEN {SQLITE_TICKET_RULE}
     BEGIN SELECT RAISE(ABORT, 'return_ticket: refunded beyond what is due'); END""",
 ]
 

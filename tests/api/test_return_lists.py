@@ -68,3 +68,45 @@ async def test_a_reason_needs_both_names_and_a_clean_code(gql, actors):
         actors[Role.ADMIN],
     )
     assert body["data"]["upsertReturnReason"]["userErrors"][0]["field"] == "nameZh"
+
+
+CHECKLIST_UPSERT = """
+mutation($input: UpsertChecklistItemInput!) { upsertChecklistItem(input: $input) {
+  item { code categoryCode questionZh position active } userErrors { field code } } }
+"""
+CHECKLIST = "query($c: String) { checklists(categoryCode: $c) { code categoryCode } }"
+
+
+async def test_a_category_gets_its_own_checklist_questions_after_the_general_ones(
+    gql, actors, catalogue
+):
+    manager = actors[Role.CS_MANAGER]
+    question = {
+        "categoryCode": "APPAREL",
+        "code": "SEAMS",
+        "questionZh": "缝线是否完好",
+        "questionEn": "Are the seams intact?",
+        "position": 10,
+    }
+    body = await gql(CHECKLIST_UPSERT, {"input": question}, manager)
+    assert body["data"]["upsertChecklistItem"]["item"]["categoryCode"] == "APPAREL"
+    apparel = (await gql(CHECKLIST, {"c": "APPAREL"}, actors[Role.QC]))["data"]["checklists"]
+    assert [q["code"] for q in apparel][-1] == "SEAMS"
+    assert len(apparel) == 6  # the five general questions, then the category's
+    general = (await gql(CHECKLIST, {"c": None}, actors[Role.QC]))["data"]["checklists"]
+    assert "SEAMS" not in {q["code"] for q in general}
+    retired = await gql(CHECKLIST_UPSERT, {"input": {**question, "active": False}}, manager)
+    assert retired["data"]["upsertChecklistItem"]["item"]["active"] is False
+    apparel = (await gql(CHECKLIST, {"c": "APPAREL"}, actors[Role.QC]))["data"]["checklists"]
+    assert "SEAMS" not in {q["code"] for q in apparel}
+
+
+async def test_a_checklist_question_needs_a_known_category_and_both_texts(gql, actors, catalogue):
+    base = {"code": "X", "questionZh": "问", "questionEn": "Q"}
+    for change, field in (
+        ({"categoryCode": "NOPE"}, "categoryCode"),
+        ({"questionEn": " "}, "questionEn"),
+        ({"position": -1}, "position"),
+    ):
+        body = await gql(CHECKLIST_UPSERT, {"input": {**base, **change}}, actors[Role.ADMIN])
+        assert body["data"]["upsertChecklistItem"]["userErrors"][0]["field"] == field

@@ -47,6 +47,34 @@ class DefectTag:
         return cls(code=m.code, name_zh=m.name_zh, name_en=m.name_en, active=m.active)
 
 
+@strawberry.type
+class ChecklistQuestion:
+    code: str
+    question_zh: str
+    question_en: str
+    category_code: str | None = strawberry.field(description="None: asked for every category.")
+    position: int
+    active: bool
+
+
+@strawberry.input
+class UpsertChecklistItemInput:
+    category_code: str = strawberry.field(
+        default="", description="Blank: the question is asked for every category."
+    )
+    code: str
+    question_zh: str
+    question_en: str
+    position: int = 0
+    active: bool = True
+
+
+@strawberry.type
+class ChecklistItemPayload:
+    item: ChecklistQuestion | None
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class UpsertReturnReasonInput:
     code: str
@@ -128,3 +156,31 @@ class ListsMutation:
         except DomainError as error:
             return DefectTagPayload(tag=None, user_errors=user_errors(error))
         return DefectTagPayload(tag=DefectTag.from_model(tag), user_errors=[])
+
+    @strawberry.mutation(description="Add or change an inspection checklist question (by code).")
+    @gated
+    async def upsert_checklist_item(
+        self, info: Info, input: UpsertChecklistItemInput
+    ) -> ChecklistItemPayload:
+        try:
+            item = await managed_lists.upsert_checklist_item(
+                category_code=input.category_code,
+                code=input.code,
+                question_zh=input.question_zh,
+                question_en=input.question_en,
+                position=input.position,
+                active=input.active,
+            )
+        except DomainError as error:
+            return ChecklistItemPayload(item=None, user_errors=user_errors(error))
+        return ChecklistItemPayload(
+            item=ChecklistQuestion(
+                code=item.code,
+                question_zh=item.question_zh,
+                question_en=item.question_en,
+                category_code=input.category_code.strip() or None,
+                position=item.position,
+                active=item.active,
+            ),
+            user_errors=[],
+        )

@@ -14,6 +14,7 @@ from backend.api.errors import bad_input
 from backend.api.loaders import Loaders
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import gated
+from backend.api.returns.lists import ChecklistQuestion
 from backend.api.returns.types import ReturnTicket
 from backend.domain.auth.scope import scope_of
 from backend.domain.returns.queues import waiting_for
@@ -21,14 +22,6 @@ from backend.persistence import models
 from backend.persistence.queries import tickets as q
 from backend.persistence.queries.pages import page
 from backend.services.returns.casefile import INSPECTIONS_TOPIC, TICKETS_TOPIC
-
-
-@strawberry.type
-class ChecklistQuestion:
-    code: str
-    question_zh: str
-    question_en: str
-    category_code: str | None
 
 
 @strawberry.type
@@ -166,6 +159,8 @@ class ReturnsQuery:
                 question_zh=item.question_zh,
                 question_en=item.question_en,
                 category_code=category_code if item.category_id else None,
+                position=item.position,
+                active=item.active,
             )
             for item in items
         ]

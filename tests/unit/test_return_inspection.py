@@ -120,7 +120,7 @@ def test_queues_hand_each_step_to_the_role_that_takes_it():
 def test_every_open_state_of_every_flow_waits_for_someone():
     admin = waiting_for(Role.ADMIN)
     assert (flow_for(ReturnSource.EXCEPTION, ReturnKind.RETURN), S.EXCEPTION) in admin
-    for flow, status in admin:
+    for _flow, status in admin:
         assert status not in (S.CLOSED, S.DECLINED, S.CANCELLED)
     every_step = {(flow, status) for flow, status in admin}
     by_roles = {pair for role in Role if role is not Role.ADMIN for pair in waiting_for(role)}

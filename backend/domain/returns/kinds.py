@@ -79,6 +79,7 @@ class OutboundPurpose(StrEnum):
 class OutboundStatus(StrEnum):
     OPEN = "OPEN"  # planned, not yet handed to the courier
     SHIPPED = "SHIPPED"
+    CANCELLED = "CANCELLED"  # an exchange rejected before its replacement left
 
 
 class WaybillStatus(StrEnum):

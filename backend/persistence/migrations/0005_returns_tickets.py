@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('ticket', fields.ForeignKeyField('models.ReturnTicket', source_field='ticket_id', db_constraint=True, to_field='id', related_name='outbound', on_delete=OnDelete.RESTRICT)),
                 ('purpose', fields.CharEnumField(description='RESHIP: RESHIP\nREPLACEMENT: REPLACEMENT\nBACK_TO_CUSTOMER: BACK_TO_CUSTOMER', enum_type=OutboundPurpose, max_length=24)),
-                ('status', fields.CharEnumField(description='OPEN: OPEN\nSHIPPED: SHIPPED', enum_type=OutboundStatus, max_length=16)),
+                ('status', fields.CharEnumField(description='OPEN: OPEN\nSHIPPED: SHIPPED\nCANCELLED: CANCELLED', enum_type=OutboundStatus, max_length=16)),
                 ('order', fields.ForeignKeyField('models.SalesOrder', source_field='order_id', null=True, db_constraint=True, to_field='id', related_name='ticket_shipments', on_delete=OnDelete.RESTRICT)),
                 ('waybill', fields.CharField(null=True, unique=True, max_length=64)),
                 ('courier', fields.CharField(default='', max_length=64)),

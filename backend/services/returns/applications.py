@@ -202,21 +202,25 @@ async def request_return(pubsub: PubSub, actor: Principal, cmd: RequestReturn) -
                 "return_window_days", flat=True
             )
         ]
-        if cmd.window_override_reason and actor.role not in MAY_OVERRIDE_WINDOW:
-            raise DomainError(
-                ErrorCode.NOT_ALLOWED,
-                "Only customer service may accept an application past the window.",
-                "windowOverrideReason",
+        may_override = actor.role in MAY_OVERRIDE_WINDOW
+        try:
+            window = policies.check_application(
+                reason_code=cmd.reason_code,
+                details=cmd.details,
+                line_count=len(cmd.lines),
+                delivered_at=order.delivered_at,
+                window_days=min(windows, default=7),
+                now=datetime.now(UTC),
+                window_override_reason=cmd.window_override_reason if may_override else "",
             )
-        window = policies.check_application(
-            reason_code=cmd.reason_code,
-            details=cmd.details,
-            line_count=len(cmd.lines),
-            delivered_at=order.delivered_at,
-            window_days=min(windows, default=7),
-            now=datetime.now(UTC),
-            window_override_reason=cmd.window_override_reason,
-        )
+        except DomainError as refused:
+            if refused.code is ErrorCode.WINDOW_EXPIRED and cmd.window_override_reason:
+                raise DomainError(
+                    ErrorCode.NOT_ALLOWED,
+                    "Only customer service may accept an application past the window.",
+                    "windowOverrideReason",
+                ) from refused
+            raise
         reason = await repo.reason_by_code(validation.code(cmd.reason_code, "reasonCode"))
         if reason is None:
             raise DomainError(ErrorCode.INVALID, "No such return reason.", "reasonCode")

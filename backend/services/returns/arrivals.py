@@ -13,6 +13,7 @@ from backend.domain import validation
 from backend.domain.auth.roles import Principal, Role
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.orders import rules as order_rules
+from backend.domain.orders.rules import ShipmentStatus
 from backend.domain.returns import policies, workflow
 from backend.domain.returns.kinds import Action, ReturnKind, ReturnSource
 from backend.domain.stock.kinds import MovementKind, ZoneKind
@@ -287,6 +288,12 @@ async def report_undeliverable(
 ) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         shipment, order = await _shipped(cmd.waybill)
+        if shipment.status is ShipmentStatus.DELIVERED:
+            raise DomainError(
+                ErrorCode.NOT_ALLOWED,
+                f"{shipment.waybill} was delivered; the customer applies for a return instead.",
+                "waybill",
+            )
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         ticket = await casefile.open_ticket(
             uow,

@@ -154,10 +154,12 @@ async def change_ticket(pubsub: PubSub, actor: Principal, cmd: ChangeTicket) -> 
         if cmd.action is Action.REOPEN and actor.role not in MANAGERS:
             raise DomainError(ErrorCode.NOT_ALLOWED, "Only a manager reopens a ticket.", "action")
         if cmd.action is Action.CLOSE:
+            # a flow that cannot close yet names its allowed moves rather than SHIPMENT_OPEN
+            workflow.next_status(casefile.flow_of(ticket), ticket.status, Action.CLOSE)
             await _check_nothing_open(ticket)
         if cmd.action is Action.CANCEL:
             workflow.next_status(casefile.flow_of(ticket), ticket.status, Action.CANCEL)
-            await _release_replacement(uow, ticket)
+            await release_replacement(uow, ticket)
         await casefile.move(
             uow,
             actor,
@@ -179,8 +181,8 @@ async def _check_nothing_open(ticket: ReturnTicket) -> None:
         )
 
 
-async def _release_replacement(uow: UnitOfWork, ticket: ReturnTicket) -> None:
-    """A cancelled exchange lets go of the stock held for its replacement."""
+async def release_replacement(uow: UnitOfWork, ticket: ReturnTicket) -> None:
+    """A cancelled or rejected exchange lets go of the stock held for its replacement."""
     for reservation in await repo.reservations_of(ticket.number):
         if not await stock_repo.take_from_reservation(reservation.id, reservation.quantity):
             raise casefile.concurrent_change()

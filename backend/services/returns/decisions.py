@@ -23,7 +23,7 @@ from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
 from backend.services.returns import casefile, goods
 from backend.services.returns.inspections import qc_results
-from backend.services.returns.shipping import follow_up_if_done
+from backend.services.returns.shipping import cancel_replacement, follow_up_if_done
 from backend.services.unit_of_work import UnitOfWork
 
 
@@ -133,14 +133,14 @@ async def decide_return(pubsub: PubSub, actor: Principal, cmd: DecideReturn) -> 
                     "A return is rejected only when QC found customer-caused damage (Art. 14).",
                     "decision",
                 )
-            await casefile.move(
-                uow,
-                actor,
-                ticket,
-                action,
-                {"decision": "REJECT", "note": note},
-                shipping_payer=policies.Payer.CUSTOMER,
-            )
+            detail: dict[str, Any] = {"decision": "REJECT", "note": note}
+            rejected: dict[str, Any] = {"shipping_payer": policies.Payer.CUSTOMER}
+            if ticket.kind is ReturnKind.EXCHANGE:
+                released = await cancel_replacement(uow, actor, ticket)
+                detail["replacementCancelled"] = released
+                if released:
+                    rejected["replacement_reserved"] = False
+            await casefile.move(uow, actor, ticket, action, detail, **rejected)
             return {"ticketId": ticket.id}
         moved = await _dispose_by_grade(uow, actor, ticket, cmd.put_away)
         changes: dict[str, Any] = {}

@@ -167,11 +167,13 @@ async def settle_courier_claim(pubsub: PubSub, actor: Principal, cmd: SettleCour
         if claim is None or ticket is None:
             raise DomainError(ErrorCode.NOT_FOUND, "No such claim.", "claimId")
         if claim.status is not ClaimStatus.OPEN:
-            raise DomainError(ErrorCode.INVALID, f"The claim is {claim.status} already.", "claimId")
+            raise DomainError(
+                ErrorCode.CLAIM_CLOSED, f"The claim is {claim.status} already.", "claimId"
+            )
         amount = order_rules.unit_price(cmd.amount_settled, "amountSettled")
         if amount > claim.amount_claimed:
             raise DomainError(
-                ErrorCode.INVALID,
+                ErrorCode.EXCEEDS_CLAIM,
                 f"The courier cannot pay more than the {claim.amount_claimed} claimed.",
                 "amountSettled",
             )

@@ -290,9 +290,18 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
             raise DomainError(
                 ErrorCode.INVALID, "Create the replacement order first.", "ticketNumber"
             )
-        if outbound.status is OutboundStatus.SHIPPED:
+        if outbound.status is not OutboundStatus.OPEN:
             raise DomainError(
-                ErrorCode.DUPLICATE, f"The replacement left on {outbound.waybill}.", "ticketNumber"
+                ErrorCode.DUPLICATE,
+                f"The replacement is {outbound.status} already"
+                + (f" (waybill {outbound.waybill})." if outbound.waybill else "."),
+                "ticketNumber",
+            )
+        if ticket.status not in REPLACEMENT_FROM:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"The replacement does not ship while the ticket is {ticket.status}.",
+                "ticketNumber",
             )
         waybill, courier = await _new_waybill(cmd.waybill, cmd.courier)
         shipment = await orders_repo.create_shipment(
@@ -315,6 +324,7 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
                 reservation.quantity,
                 reference=ticket.number,
                 from_reservation=True,
+                reference_type=goods.TICKET_REFERENCE,
             )
             await orders_repo.add_shipment_line(
                 shipment.id, product.id, reservation.quantity, movement.id
@@ -379,3 +389,19 @@ async def return_to_customer(pubsub: PubSub, actor: Principal, cmd: ReturnToCust
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "returnToCustomer", casefile.request_of(cmd), work
     )
+
+
+async def cancel_replacement(uow: UnitOfWork, actor: Principal, ticket: ReturnTicket) -> bool:
+    """A rejected exchange gives back the stock held for its replacement and cancels the
+    replacement not yet shipped. False when the replacement had left already."""
+    from backend.services.returns.casework import release_replacement
+
+    if await OutboundShipment.exists(
+        ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT, status=OutboundStatus.SHIPPED
+    ):
+        return False
+    await release_replacement(uow, ticket)
+    await OutboundShipment.filter(
+        ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT, status=OutboundStatus.OPEN
+    ).update(status=OutboundStatus.CANCELLED)
+    return True

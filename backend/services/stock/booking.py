@@ -156,6 +156,7 @@ async def ship_units(
     from_reservation: bool = False,
     note: str = "",
     field: str = "quantity",
+    reference_type: str = "ORDER",
 ) -> tuple[MovementRecord, LevelRecord]:
     """Book units leaving the warehouse from one bin (within a running use case)."""
     ledger.check_manual_exit(place.zone_kind, "locationCode")
@@ -170,7 +171,7 @@ async def ship_units(
         to_location_id=None,
         quantity=quantity,
         actor_id=actor.user_id,
-        reference_type="ORDER" if reference else "",
+        reference_type=reference_type if reference else "",
         reference=reference,
         reason=note,
     )

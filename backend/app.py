@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -72,6 +73,14 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
                     RegisterTortoise(app, config=config, generate_schemas=False)
                 )
                 await stack.enter_async_context(background(housekeeping.run_forever()))
+            # What start-up built (schema, models, modules) lives as long as the process:
+            # frozen, the full collections a busy request triggers no longer scan it. A page
+            # of 50 return tickets allocates enough to trigger several; at 10 pages a second
+            # freezing took its p90 from about 85 ms to 60 ms and its p99 from about 150 ms
+            # to 80 ms (returns bench).
+            gc.collect()
+            gc.freeze()
+            stack.callback(gc.unfreeze)
             yield
 
     routes = [

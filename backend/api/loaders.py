@@ -103,12 +103,12 @@ class Loaders:
         return self._children(models.ReturnLine)
 
     @cached_property
-    def ticket_events(self) -> DataLoader[int, list[models.TicketEvent]]:
-        return self._children(models.TicketEvent)
+    def ticket_events(self) -> DataLoader[int, list[rows.TicketEventRow]]:
+        return DataLoader(load_fn=rows.events_by_tickets)
 
     @cached_property
-    def ticket_inspections(self) -> DataLoader[int, list[models.Inspection]]:
-        return self._children(models.Inspection)
+    def ticket_inspections(self) -> DataLoader[int, list[rows.InspectionRow]]:
+        return DataLoader(load_fn=rows.inspections_by_tickets)
 
     @cached_property
     def ticket_refunds(self) -> DataLoader[int, list[models.Refund]]:

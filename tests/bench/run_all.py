@@ -6,6 +6,13 @@
 (c) SQL statements for a stockLevels page of 10 and of 100 rows (in-process, on a copy of
     the bench database); (d) stockLevels pages of 100 per second with 20 clients.
 
+And the returns figures of issue 3 (tests/bench/returns_bench.py), on the same server: its
+database is the demo data plus 100,000 return tickets, generated once and cached under
+var/bench/ (tests/bench/returns_data.py): (e) registerParcel and (f) recordInspection at a
+steady offered 50 req/s, (g) SQL statements of a returnTickets page of 10 and of 50,
+(h) returnTickets pages of 50 at a steady offered 10 pages/s (and, for information, under
+4 closed-loop clients).
+
 Prints a table with PASS/FAIL per target, writes var/bench/latest.json, and exits 1 if a
 target is missed (2 if the benchmark itself could not run).  ``--quick`` shortens every
 window for a smoke run (its figures are not meaningful).
@@ -30,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.bench import returns_bench, returns_data
 from tests.bench.loadclient import Result, TemplateBody, closed_loop, open_loop, run_sync
 from tests.bench.server import ROOT, BenchServer, bench_server
 
@@ -61,10 +69,11 @@ class Durations:
     throughput_s: float
     latency_s: float
     page_s: float
+    returns_s: float  # each returns window, (e) (f) (h)
 
 
-FULL = Durations(warmup_s=2.0, throughput_s=18.0, latency_s=15.0, page_s=10.0)
-QUICK = Durations(warmup_s=0.5, throughput_s=2.0, latency_s=3.0, page_s=2.0)
+FULL = Durations(warmup_s=2.0, throughput_s=18.0, latency_s=15.0, page_s=10.0, returns_s=15.0)
+QUICK = Durations(warmup_s=0.5, throughput_s=2.0, latency_s=3.0, page_s=2.0, returns_s=3.0)
 
 
 # --------------------------------------------------------------------------- body checks
@@ -199,7 +208,9 @@ class _StatementCounter(logging.Handler):
             self.statements.append(message)
 
 
-async def _count_statements(db_file: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
+async def _count_statements(db_file: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """SQL statements per stockLevels page of 10 and 100 (as the warehouse user) and per
+    returnTickets page of 10 and 50 (as customer service), each counted on its second run."""
     from tortoise import Tortoise
 
     from backend.api.context import Context
@@ -215,39 +226,50 @@ async def _count_statements(db_file: Path, sizes: tuple[int, ...]) -> dict[str, 
     counter = _StatementCounter()
     old_level, old_propagate = logger.level, logger.propagate
     try:
-        user = await User.get(username="warehouse")
-        principal = Principal(user.id, user.username, user.role, user.partner_id, None)
         schema = build_schema(development=False)
         settings = Settings()
         pubsub = MemoryPubSub()
 
-        async def run(first: int) -> int:
-            context = Context(
-                request=None,  # type: ignore[arg-type]
-                response=None,
-                settings=settings,
-                pubsub=pubsub,
-                principal=principal,
-            )
-            result = await schema.execute(LEVELS, {"first": first}, context_value=context)
-            if result.errors:
-                raise RuntimeError(f"stockLevels failed: {result.errors}")
-            assert result.data is not None
-            return len(result.data["stockLevels"]["nodes"])
+        async def count(username: str, query: str, field: str, sizes: tuple[int, ...]) -> Any:
+            user = await User.get(username=username)
+            principal = Principal(user.id, user.username, user.role, user.partner_id, None)
 
-        out: dict[str, Any] = {}
+            async def run(first: int) -> int:
+                context = Context(
+                    request=None,  # type: ignore[arg-type]
+                    response=None,
+                    settings=settings,
+                    pubsub=pubsub,
+                    principal=principal,
+                )
+                result = await schema.execute(query, {"first": first}, context_value=context)
+                if result.errors:
+                    raise RuntimeError(f"{field} failed: {result.errors}")
+                assert result.data is not None
+                return len(result.data[field]["nodes"])
+
+            out: dict[str, Any] = {}
+            for first in sizes:
+                await run(first)  # warm caches; count the second execution
+                counter.statements.clear()
+                rows = await run(first)
+                if rows != first:
+                    raise RuntimeError(f"{field}(first: {first}) returned {rows} rows")
+                out[str(first)] = {"rows": rows, "statements": len(counter.statements)}
+                out[str(first)]["sql"] = [s[:200] for s in counter.statements]
+            return out
+
         logger.addHandler(counter)
         logger.setLevel(logging.DEBUG)
         logger.propagate = False
-        for first in sizes:
-            await run(first)  # warm caches; count the second execution
-            counter.statements.clear()
-            rows = await run(first)
-            if rows != first:
-                raise RuntimeError(f"stockLevels(first: {first}) returned {rows} rows")
-            out[str(first)] = {"rows": rows, "statements": len(counter.statements)}
-            out[str(first)]["sql"] = [s[:200] for s in counter.statements]
-        return out
+        levels = await count("warehouse", LEVELS, "stockLevels", (10, 100))
+        tickets = await count(
+            returns_bench.CS_USER,
+            returns_bench.TICKETS,
+            "returnTickets",
+            (10, returns_bench.PAGE),
+        )
+        return levels, tickets
     finally:
         logger.removeHandler(counter)
         logger.setLevel(old_level)
@@ -312,6 +334,77 @@ def _lines(fig: dict[str, Any]) -> list[Line]:
             sql["10"]["statements"] == sql["100"]["statements"],
         ),
         Line("(d) stockLevels(100) pages/s", _fmt(page["rps"]), ">= 67", page["rps"] >= 67),
+        *_returns_lines(fig),
+    ]
+
+
+def _returns_lines(fig: dict[str, Any]) -> list[Line]:
+    data, rb = fig["returns_data"], returns_bench
+    out = [
+        Line(
+            f"(e-h) {returns_data.TICKETS:,} tickets generated in, s",
+            f"{data['generation_s']:.1f}" + (" (cached)" if data["cached"] else ""),
+            "(info)",
+            True,
+        )
+    ]
+    for tag, name, key, limit in (
+        ("(e)", "registerParcel", "register_parcel", rb.REGISTER_P99_MS),
+        ("(f)", "recordInspection", "record_inspection", rb.INSPECT_P99_MS),
+    ):
+        r = fig[key]
+        p99 = r["p99"]
+        out += [
+            Line(f"{tag} {name} p50 at {rb.RATE:.0f} req/s, ms", _fmt(r["p50"]), "(info)", True),
+            Line(
+                f"{tag} {name} p99 at {rb.RATE:.0f} req/s, ms",
+                _fmt(p99),
+                f"< {limit:.0f}",
+                p99 is not None and p99 < limit,
+            ),
+            Line(
+                f"{tag} {name} achieved req/s",
+                _fmt(r["rps"]),
+                f"~{rb.RATE:.0f}, no failures",
+                r["failed"] == 0 and r["rps"] >= 0.95 * rb.RATE,
+            ),
+        ]
+    sql, page = fig["returns_sql_statements"], fig["tickets_page_50"]
+    closed = fig["tickets_page_50_closed_loop"]
+    small, big = sql["10"]["statements"], sql[str(rb.PAGE)]["statements"]
+    p99 = page["p99"]
+    at = f"returnTickets({rb.PAGE}) at {rb.PAGE_RATE:.0f} pages/s"
+    return [
+        *out,
+        Line("(g) SQL statements returnTickets 10 / 50", f"{small} / {big}", "equal", small == big),
+        Line(f"(h) {at} p50, ms", _fmt(page["p50"]), "(info)", True),
+        Line(
+            f"(h) {at} p99, ms",
+            _fmt(p99),
+            f"< {rb.PAGE_P99_MS:.0f}, no failures",
+            p99 is not None
+            and p99 < rb.PAGE_P99_MS
+            and page["failed"] == 0
+            and page["rps"] >= 0.95 * rb.PAGE_RATE,
+        ),
+        Line(
+            f"(h) server CPU ms per page of {rb.PAGE}",
+            _fmt(page["server_cpu_ms_per_req"]),
+            "(info)",
+            True,
+        ),
+        Line(
+            f"(h) {rb.PAGE_CLIENTS} closed-loop clients p50 / p99 ms",
+            f"{_fmt(closed['p50'])} / {_fmt(closed['p99'])}",
+            "(info)",
+            True,
+        ),
+        Line(
+            f"(h) {rb.PAGE_CLIENTS} closed-loop clients pages/s",
+            _fmt(closed["rps"]),
+            "(info)",
+            True,
+        ),
     ]
 
 
@@ -342,9 +435,15 @@ def _say(text: str) -> None:
 
 def run(d: Durations) -> dict[str, Any]:
     fig: dict[str, Any] = {}
+    template, fig["returns_data"] = returns_data.ensure_database(_say)
+    data = fig["returns_data"]
+    _say(
+        f"returns bench database {data['path']}: generated in {data['generation_s']} s"
+        f" (+{data['seed_s']} s migrate and demo data){', cached' if data['cached'] else ''}"
+    )
     with tempfile.TemporaryDirectory(prefix="warehouse-bench-sql-") as scratch:
         copy = Path(scratch) / "levels.db"
-        with bench_server() as server:
+        with bench_server(template=template) as server:
             _say(f"server pid {server.pid} on port {server.port}; topping up balances ...")
             fig["top_up_receipts"] = top_up_balances(server)
 
@@ -409,10 +508,14 @@ def run(d: Durations) -> dict[str, Any]:
             body = _levels_body(100)
             page = _closed(server, "/graphql", lambda _i: body, full_page, d, d.page_s)
             fig["levels_100"] = _figures(page, server.pid)
+
+            fig.update(
+                returns_bench.measure(server, _figures, d.warmup_s, d.returns_s, d.page_s, _say)
+            )
             server.snapshot(copy)
 
-        _say("(c) SQL statements per stockLevels page (in-process) ...")
-        fig["sql_statements"] = asyncio.run(_count_statements(copy, (10, 100)))
+        _say("(c) (g) SQL statements per stockLevels and returnTickets page (in-process) ...")
+        fig["sql_statements"], fig["returns_sql_statements"] = asyncio.run(_count_statements(copy))
     return fig
 
 

@@ -4,8 +4,9 @@
         server.port, server.pid, server.token, server.db_path
         server.graphql("mutation { ... }", {...})   # small stdlib client for set-up only
 
-Set-up runs ``python -m backend.cli migrate`` and ``seed-demo`` on ``<tmp>/bench.db`` and
-then ``serve`` in production mode with ``BENCH_ENDPOINT=1`` (which mounts the bare
+Set-up runs ``python -m backend.cli migrate`` and ``seed-demo`` on ``<tmp>/bench.db`` (or
+copies a prepared database there: ``bench_server(template=...)``) and then ``serve`` in
+production mode with ``BENCH_ENDPOINT=1`` (which mounts the bare
 ``POST /bench/receive-stock``).  The server is always terminated and the directory removed.
 """
 
@@ -71,6 +72,10 @@ class BenchServer:
             raise BenchSetupError(f"GraphQL errors: {body['errors']}")
         data: dict[str, Any] = body["data"]
         return data
+
+    def login(self, username: str, password: str) -> dict[str, str]:
+        """Authorization headers of another user (the run's own token is the bench user's)."""
+        return {"Authorization": f"Bearer {_login(self.host, self.port, username, password)}"}
 
     def snapshot(self, target: Path) -> Path:
         """A consistent copy of the live database (SQLite online backup, WAL included)."""
@@ -138,15 +143,12 @@ def _wait_healthy(proc: subprocess.Popen[bytes], host: str, port: int, log: Path
     )
 
 
-def _login(host: str, port: int) -> str:
+def _login(host: str, port: int, username: str = DEMO_USER, password: str = DEMO_PASSWORD) -> str:
     body = _post_json(
         host,
         port,
         "/graphql",
-        {
-            "query": LOGIN,
-            "variables": {"input": {"username": DEMO_USER, "password": DEMO_PASSWORD}},
-        },
+        {"query": LOGIN, "variables": {"input": {"username": username, "password": password}}},
         {},
     )
     payload = (body.get("data") or {}).get("login") or {}
@@ -169,9 +171,17 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def bench_server(
-    *, host: str = "127.0.0.1", keep_dir: bool = False, extra_env: dict[str, str] | None = None
+    *,
+    host: str = "127.0.0.1",
+    keep_dir: bool = False,
+    extra_env: dict[str, str] | None = None,
+    template: Path | None = None,
 ) -> Iterator[BenchServer]:
-    """Prepare a fresh database, start ``backend.cli serve``, log in; always clean up."""
+    """Prepare a fresh database, start ``backend.cli serve``, log in; always clean up.
+
+    With ``template`` (a migrated database with demo data, closed cleanly), the server runs
+    on a copy of it instead of a newly migrated and seeded one.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="warehouse-bench-"))
     db_path = tmp / "bench.db"
     log_path = tmp / "server.log"
@@ -186,8 +196,11 @@ def bench_server(
     }
     proc: subprocess.Popen[bytes] | None = None
     try:
-        _run_cli(["migrate"], env)
-        _run_cli(["seed-demo"], env)
+        if template is not None:
+            shutil.copyfile(template, db_path)
+        else:
+            _run_cli(["migrate"], env)
+            _run_cli(["seed-demo"], env)
         port = _free_port(host)
         with log_path.open("wb") as log:
             proc = subprocess.Popen(

@@ -10,6 +10,7 @@ from backend.api.hydrate import Hydrator
 from backend.api.orders.types import Shipment
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import gated
+from backend.api.returns.build import build_ticket
 from backend.api.returns.types import ReturnTicket
 from backend.domain.auth.scope import scope_of
 from backend.domain.catalogue.scan import ScanKind as _ScanKind
@@ -135,7 +136,7 @@ class CatalogueQuery:
         ticket = await ticket_by_number(scope_of(principal), cleaned)
         if ticket is not None:
             return ScanResult(
-                code=cleaned, kind=_ScanKind.TICKET, ticket=ReturnTicket.from_model(ticket)
+                code=cleaned, kind=_ScanKind.TICKET, ticket=await build_ticket(info, ticket)
             )
         shipment = await shipment_by_waybill(cleaned)
         on_ticket = await ticket_by_waybill(scope_of(principal), cleaned)
@@ -144,6 +145,6 @@ class CatalogueQuery:
                 code=cleaned,
                 kind=_ScanKind.WAYBILL,
                 shipment=Shipment.from_model(shipment) if shipment else None,
-                ticket=ReturnTicket.from_model(on_ticket) if on_ticket else None,
+                ticket=await build_ticket(info, on_ticket),
             )
         return ScanResult(code=cleaned, kind=_ScanKind.UNKNOWN)

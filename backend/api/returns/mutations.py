@@ -10,6 +10,7 @@ from backend.api.context import Info
 from backend.api.errors import UserError, user_errors
 from backend.api.permissions import gated
 from backend.api.returns import inputs
+from backend.api.returns.build import build_ticket
 from backend.api.returns.types import ReturnTicket
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
@@ -73,7 +74,7 @@ async def _run(info: Info, call: Call) -> ReturnTicketPayload:
         return ReturnTicketPayload(ticket=None, replayed=False, user_errors=errors)
     ticket = await models.ReturnTicket.get(id=answer.response["ticketId"])
     return ReturnTicketPayload(
-        ticket=ReturnTicket.from_model(ticket), replayed=answer.replayed, user_errors=[]
+        ticket=await build_ticket(info, ticket), replayed=answer.replayed, user_errors=[]
     )
 
 
@@ -180,7 +181,7 @@ class ReturnsMutation:
             )
         ticket = await models.ReturnTicket.get(id=answer.response["ticketId"])
         return RegisterParcelPayload(
-            ticket=ReturnTicket.from_model(ticket),
+            ticket=await build_ticket(info, ticket),
             exception=bool(answer.response["exception"]),
             replayed=answer.replayed,
             user_errors=[],

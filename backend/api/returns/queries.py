@@ -14,6 +14,7 @@ from backend.api.errors import bad_input
 from backend.api.loaders import Loaders
 from backend.api.pagination import Connection, connection, decode_cursor, page_size
 from backend.api.permissions import gated
+from backend.api.returns.build import build_ticket, build_tickets
 from backend.api.returns.lists import ChecklistQuestion
 from backend.api.returns.types import ReturnTicket
 from backend.domain.auth.scope import scope_of
@@ -40,9 +41,9 @@ class TicketChange:
 
     @strawberry.field(description="The ticket as it is now (read fresh).")
     async def ticket(self, info: Info) -> ReturnTicket | None:
-        info.context.loaders = Loaders()  # a long subscription must not serve cached rows
+        # Fresh loaders: a long subscription must not serve the connection's cached rows.
         found = await models.ReturnTicket.get_or_none(id=int(self.ticket_id))
-        return ReturnTicket.from_model(found) if found else None
+        return await build_ticket(info, found, Loaders())
 
 
 @strawberry.type
@@ -54,9 +55,8 @@ class InspectionRecorded:
 
     @strawberry.field(description="The ticket with its inspections (read fresh).")
     async def ticket(self, info: Info) -> ReturnTicket | None:
-        info.context.loaders = Loaders()
         found = await models.ReturnTicket.get_or_none(id=int(self.ticket_id))
-        return ReturnTicket.from_model(found) if found else None
+        return await build_ticket(info, found, Loaders())
 
 
 def _ticket_id(value: strawberry.ID | None) -> int | None:
@@ -83,7 +83,7 @@ class ReturnsQuery:
         found = await (
             query.get_or_none(id=ticket_id) if ticket_id else query.get_or_none(number=number)
         )
-        return ReturnTicket.from_model(found) if found else None
+        return await build_ticket(info, found)
 
     @strawberry.field(
         description="Filtered, searched (customer, phone, waybill, order, SKU, number) pages."
@@ -128,7 +128,7 @@ class ReturnsQuery:
             page_size(first),
             decode_cursor(after),
         )
-        return connection(found, [ReturnTicket.from_model(t) for t in found.rows])
+        return connection(found, await build_tickets(info, found.rows))
 
     @strawberry.field(description="What waits for my role, oldest first, with its age.")
     @gated
@@ -137,9 +137,7 @@ class ReturnsQuery:
         assert principal is not None
         query = q.queue(waiting_for(principal.role), principal.user_id)
         rows = await query.limit(page_size(first))
-        return TicketQueue(
-            total=await query.count(), tickets=[ReturnTicket.from_model(t) for t in rows]
-        )
+        return TicketQueue(total=await query.count(), tickets=await build_tickets(info, rows))
 
     @strawberry.field(description="The inspection questions for a category (and for all).")
     @gated

@@ -5,12 +5,16 @@ that arrived without an application."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from backend.domain.auth.roles import Principal
 from backend.domain.returns.inspection import UnitResult
 from backend.domain.returns.kinds import InspectionStage, ReturnKind
-from backend.persistence.models import OrderLine, Product, SalesOrder, Shipment, User
+from backend.domain.stock.kinds import ZoneKind
+from backend.persistence.models import OrderLine, Product, SalesOrder, StockBalance, User
 from backend.persistence.repositories import tickets as tickets_repo
 from backend.pubsub.base import PubSub
+from backend.services import orders
 from backend.services.returns import applications, arrivals, inspections
 from backend.services.returns.casefile import visible_ticket
 
@@ -24,6 +28,46 @@ async def _skus(order_number: str) -> list[str]:
     order = await SalesOrder.get(number=order_number)
     lines = await OrderLine.filter(order_id=order.id).select_related("product").order_by("id")
     return [line.product.sku for line in lines]
+
+
+async def _out_for_delivery(pubsub: PubSub, partner: Principal, logistics: Principal) -> str:
+    """An order shipped yesterday that the customer will refuse at the door: its waybill."""
+    sku = (await _skus("SO-2026-00007"))[0]
+    product = await Product.get(sku=sku)
+    shelf = (
+        await StockBalance.filter(product_id=product.id, location__zone_kind=ZoneKind.SELLABLE)
+        .order_by("-on_hand")
+        .first()
+        .select_related("location")
+    )
+    assert shelf is not None
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    await orders.create_order(
+        pubsub,
+        partner,
+        orders.CreateOrder(
+            idempotency_key="demo-order-9",
+            number="SO-2026-00009",
+            customer_name="Emma Li",
+            customer_phone="13800000004",
+            customer_address="杭州市西湖区文三路 20 号",
+            lines=[orders.OrderLineInput(sku, 1, str(product.unit_price))],
+            placed_at=yesterday - timedelta(hours=3),
+        ),
+    )
+    await orders.record_shipment(
+        pubsub,
+        logistics,
+        orders.RecordShipment(
+            idempotency_key="demo-ship-9",
+            order_number="SO-2026-00009",
+            waybill="SF000090009",
+            courier="顺丰速运 SF Express",
+            lines=[orders.ShipmentLineInput(sku, shelf.location.code, 1)],
+            shipped_at=yesterday,
+        ),
+    )
+    return "SF000090009"
 
 
 async def open_demo_tickets(pubsub: PubSub) -> int:
@@ -94,13 +138,13 @@ async def open_demo_tickets(pubsub: PubSub) -> int:
         ),
     )
 
-    refused = await Shipment.get(order__number="SO-2026-00007")
+    refused = await _out_for_delivery(pubsub, partner, logistics)
     await arrivals.record_refused_parcel(
         pubsub,
         logistics,
         arrivals.RecordRefusedParcel(
             "demo-ticket-4",
-            refused.waybill,
+            refused,
             courier_person="快递员 吴师傅",
             staff_person="物流 陈刚",
         ),

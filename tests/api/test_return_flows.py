@@ -1085,3 +1085,29 @@ async def test_a_step_out_of_turn_names_the_state_and_the_allowed_moves(desk, gq
     assert after["allowedActions"] == ["INSPECT_INITIAL", "HOLD"]
     assert await on_hand_by_zone("SKU-1") == {"PENDING": 1}
     assert await ledger_is_consistent(gql, actors[Role.ADMIN])
+
+
+async def test_a_withdrawn_application_is_not_reopened_over_a_newer_one(desk):
+    await desk.delivered_order("SO-RO", [("SKU-1", 2, "99.00")])
+    application = {
+        "orderNumber": "SO-RO",
+        "kind": "RETURN",
+        "reasonCode": "CHANGED_MIND",
+        "lines": [{"sku": "SKU-1", "quantity": 2}],
+    }
+    first = await desk.do("requestReturn", CS, **application)
+    await desk.do("cancelTicket", CS, ticketNumber=first["number"], reason="Customer withdrew")
+    await desk.do("requestReturn", CS, **application)  # the same units, applied for again
+    refused = await desk.refused(
+        "reopenTicket", Role.CS_MANAGER, ticketNumber=first["number"], reason="Mistake"
+    )
+    assert refused["code"] == "OVER_RETURNED"
+    assert (await desk.ticket(first["number"]))["status"] == "CANCELLED"
+
+
+async def test_a_delivered_parcel_cannot_be_recorded_as_refused(desk):
+    waybill = await desk.delivered_order("SO-RD", [("SKU-1", 1, "99.00")])
+    refused = await desk.refused(
+        "recordRefusedParcel", LOG, waybill=waybill, courierPerson="吴", staffPerson="陈"
+    )
+    assert refused["code"] == "NOT_ALLOWED"

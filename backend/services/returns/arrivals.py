@@ -146,6 +146,17 @@ async def _warehouse(order: SalesOrder | None) -> int:
     return warehouse.id
 
 
+def _check_not_delivered(shipment: Shipment) -> None:
+    """A refused or undeliverable parcel never reached the customer; once delivered, the
+    goods come back only through the customer's application."""
+    if shipment.status is ShipmentStatus.DELIVERED:
+        raise DomainError(
+            ErrorCode.NOT_ALLOWED,
+            f"{shipment.waybill} was delivered; the customer applies for a return instead.",
+            "waybill",
+        )
+
+
 def _answer(ticket: ReturnTicket, **extra: Any) -> dict[str, Any]:
     return {"ticketId": ticket.id, **extra}
 
@@ -240,6 +251,7 @@ async def record_refused_parcel(
 ) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         shipment, order = await _shipped(cmd.waybill)
+        _check_not_delivered(shipment)
         courier_person = validation.text(
             cmd.courier_person, "courierPerson", max_length=validation.NAME_TEXT, required=True
         )
@@ -288,12 +300,7 @@ async def report_undeliverable(
 ) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         shipment, order = await _shipped(cmd.waybill)
-        if shipment.status is ShipmentStatus.DELIVERED:
-            raise DomainError(
-                ErrorCode.NOT_ALLOWED,
-                f"{shipment.waybill} was delivered; the customer applies for a return instead.",
-                "waybill",
-            )
+        _check_not_delivered(shipment)
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         ticket = await casefile.open_ticket(
             uow,

@@ -17,9 +17,16 @@ from backend.domain.returns.kinds import (
     Action,
     OutboundStatus,
     ReturnSource,
+    TicketStatus,
     WaybillStatus,
 )
-from backend.persistence.models import InboundWaybill, OutboundShipment, ReturnTicket, TicketNote
+from backend.persistence.models import (
+    InboundWaybill,
+    OrderLine,
+    OutboundShipment,
+    ReturnTicket,
+    TicketNote,
+)
 from backend.persistence.repositories import stock as stock_repo
 from backend.persistence.repositories import tickets as repo
 from backend.pubsub.base import PubSub
@@ -153,6 +160,11 @@ async def change_ticket(pubsub: PubSub, actor: Principal, cmd: ChangeTicket) -> 
         )
         if cmd.action is Action.REOPEN and actor.role not in MANAGERS:
             raise DomainError(ErrorCode.NOT_ALLOWED, "Only a manager reopens a ticket.", "action")
+        if cmd.action is Action.REOPEN and ticket.status in (
+            TicketStatus.CANCELLED,
+            TicketStatus.DECLINED,
+        ):
+            await _check_still_returnable(ticket)
         if cmd.action is Action.CLOSE:
             # a flow that cannot close yet names its allowed moves rather than SHIPMENT_OPEN
             workflow.next_status(casefile.flow_of(ticket), ticket.status, Action.CLOSE)
@@ -170,6 +182,26 @@ async def change_ticket(pubsub: PubSub, actor: Principal, cmd: ChangeTicket) -> 
         )
 
     return await _on_ticket(pubsub, actor, cmd, _CHANGES.get(cmd.action, "changeTicket"), work)
+
+
+async def _check_still_returnable(ticket: ReturnTicket) -> None:
+    """A withdrawn application comes back to life only if its units were not applied for
+    again on another ticket meanwhile."""
+    lines = [line for line in await repo.lines(ticket.id) if line.order_line_id is not None]
+    order_lines = {
+        line.id: line.quantity
+        for line in await OrderLine.filter(id__in=[line.order_line_id for line in lines])
+    }
+    elsewhere = await repo.returned_elsewhere(list(order_lines), ticket.id)
+    for line in lines:
+        assert line.order_line_id is not None
+        left = order_lines[line.order_line_id] - elsewhere.get(line.order_line_id, 0)
+        if line.quantity > left:
+            raise DomainError(
+                ErrorCode.OVER_RETURNED,
+                f"Only {left} of those units can still be returned: another ticket holds them.",
+                "action",
+            )
 
 
 async def _check_nothing_open(ticket: ReturnTicket) -> None:
@@ -208,10 +240,16 @@ async def set_shipping_payer(pubsub: PubSub, actor: Principal, cmd: SetShippingP
         from backend.services.returns.arrivals import money
 
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT, required=True)
-        if ticket.refunded > 0 or ticket.status in workflow.ENDED:
+        # once the refund step is done, a new refund due could never be paid
+        refund_done = ticket.refund_due is not None and TicketStatus.REFUND_PENDING not in (
+            ticket.status,
+            ticket.resume_to,
+        )
+        if ticket.refunded > 0 or refund_done or ticket.status in workflow.ENDED:
             raise DomainError(
                 ErrorCode.NOT_ALLOWED,
-                "The shipping payer is fixed once money has been refunded or the case ended.",
+                "The shipping payer is fixed once money has been refunded, the refund step is "
+                "done or the case ended.",
                 "payer",
             )
         changes: dict[str, Any] = {"shipping_payer": cmd.payer, "shipping_payer_note": note}

@@ -51,6 +51,9 @@ async def background(job: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
             await task
 
 
+GC_GEN0_THRESHOLD = 20_000
+
+
 def create_app(settings: Settings | None = None, *, with_database: bool = True) -> Starlette:
     settings = settings or Settings.from_env()
     pubsub = create_pubsub(settings.pubsub_url)
@@ -81,6 +84,11 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
             gc.collect()
             gc.freeze()
             stack.callback(gc.unfreeze)
+            # A request allocates thousands of short-lived objects; the default gen-0
+            # threshold (700) ran a collection every request or two.
+            thresholds = gc.get_threshold()
+            gc.set_threshold(GC_GEN0_THRESHOLD, 20, 20)
+            stack.callback(gc.set_threshold, *thresholds)
             yield
 
     routes = [

@@ -8,28 +8,23 @@ import asyncio
 import hashlib
 import itertools
 import json
-import os
 import secrets
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
 
 from backend.domain.auth.roles import Role
 from backend.domain.stock.kinds import ZoneKind
 from backend.persistence import models as m
 from tests.api.ledger_helpers import receive
+from tests.api.live_server import WAIT, Server, cli, live_server, next_message, signed_in
 from tests.api.returns_helpers import Desk, document
 from tests.conftest import Actor
 
@@ -443,14 +438,10 @@ async def test_scanning_a_ticket_number_or_its_waybill_finds_the_ticket(gql, act
 # As tests/api/test_subscriptions.py does for stockChanged: `python -m backend.cli serve` on
 # 127.0.0.1 with the demo data, the graphql-transport-ws protocol spoken by `websockets`.
 
-ROOT = Path(__file__).resolve().parents[2]
-PROTOCOL = "graphql-transport-ws"
-WAIT = 10.0  # upper bound for anything that should happen; never a synchronisation sleep
 SKU, SHELF = "APP-005-WHT-M", "SH1-A-01"  # a stocked demo product and a sellable bin of SH1
 OTHER_PARTNER, OTHER_USER, OTHER_PASSWORD = "ERP", "erp-user", "erp-system-pass-2026"
 USERS = ("customer-service", "warehouse", "qc", "logistics", "partner")
 
-LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token userErrors { message } } }"
 TICKET_CHANGED = """
 subscription Watch($ticketId: ID, $statuses: [TicketStatus!]) {
   returnTicketChanged(ticketId: $ticketId, statuses: $statuses) {
@@ -467,47 +458,13 @@ subscription Inspections($ticketId: ID) {
 """
 
 
-@dataclass
-class Server:
-    url: str
-    tokens: dict[str, str]
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + "/graphql"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "backend.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    work = tmp_path_factory.mktemp("server")
-    database = work / "ws.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{database}", "APP_MODE": "production"}
-    _cli(env, "migrate")
-    _cli(env, "seed-demo")
+def _other_partner(env: dict[str, str], database: Path) -> None:
     with sqlite3.connect(database) as db:  # a second partner system besides the demo shop
         db.execute(
             "INSERT INTO partner (code, name, active) VALUES (?, ?, ?)",
             (OTHER_PARTNER, "Other ERP", True),
         )
-    _cli(
+    cli(
         env,
         "create-user",
         OTHER_USER,
@@ -518,44 +475,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "--password",
         OTHER_PASSWORD,
     )
-    port = _free_port()
-    log = (work / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        with httpx.Client(base_url=url, timeout=WAIT) as http:
-            while True:
-                assert process.poll() is None, (work / "server.log").read_text()
-                assert time.monotonic() < deadline, "server did not answer /healthz in 30 s"
-                try:
-                    if http.get("/healthz").json() == {"status": "ok"}:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)  # polling for start-up, bounded by the deadline
-            tokens = {}
-            passwords = {user: f"{user}-demo-2026" for user in USERS}
-            passwords[OTHER_USER] = OTHER_PASSWORD
-            for user, password in passwords.items():
-                variables = {"i": {"username": user, "password": password}}
-                body = http.post("/graphql", json={"query": LOGIN, "variables": variables}).json()
-                tokens[user] = body["data"]["login"]["token"]
-                assert tokens[user], body
-        yield Server(url, tokens)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=WAIT)
-        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    passwords = {user: f"{user}-demo-2026" for user in USERS}
+    passwords[OTHER_USER] = OTHER_PASSWORD
+    with live_server(tmp_path_factory.mktemp("server"), passwords, _other_partner) as running:
+        yield running
 
 
 _keys = itertools.count()
@@ -668,17 +595,6 @@ def _passed_all(ticket: dict[str, Any], grade: str | None = None) -> list[dict[s
     ]
 
 
-async def next_message(ws: ClientConnection) -> dict[str, Any]:
-    """The next protocol message that is not a ping/pong (pings are answered)."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            message: dict[str, Any] = json.loads(await ws.recv())
-            if message["type"] == "ping":
-                await ws.send(json.dumps({"type": "pong"}))
-            elif message["type"] != "pong":
-                return message
-
-
 async def next_event(ws: ClientConnection, field: str, patience: float = WAIT) -> dict[str, Any]:
     async with asyncio.timeout(patience):
         message = await next_message(ws)
@@ -693,15 +609,6 @@ async def next_step(ws: ClientConnection) -> dict[str, Any]:
         change = await next_event(ws, "returnTicketChanged")
         if change["action"] != "NOTE":
             return change
-
-
-@asynccontextmanager
-async def signed_in(server: Server, user: str) -> AsyncIterator[ClientConnection]:
-    async with connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=WAIT) as ws:
-        auth = {"authorization": f"Bearer {server.tokens[user]}"}
-        await ws.send(json.dumps({"type": "connection_init", "payload": auth}))
-        assert (await next_message(ws))["type"] == "connection_ack"
-        yield ws
 
 
 async def subscribe(ws: ClientConnection, query: str, **variables: Any) -> None:

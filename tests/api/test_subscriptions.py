@@ -6,15 +6,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,14 +16,13 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-ROOT = Path(__file__).resolve().parents[2]
-PROTOCOL = "graphql-transport-ws"
-WAIT = 10.0  # upper bound for anything that should happen; never a synchronisation sleep
+from tests.api import live_server as live
+from tests.api.live_server import PROTOCOL, WAIT, Server, live_server, next_message
+
 # Deterministic names from backend/services/demo_data.py: stocked products, sellable bins of SH1.
 SKU_A, SKU_B, SKU_C = "APP-001-BLK-S", "APP-002-BLK-M", "APP-003-BLK-L"
 BIN_1, BIN_2 = "SH1-A-01", "SH1-A-02"
 
-LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token userErrors { message } } }"
 RECEIVE = """
 mutation Receive($input: ReceiveStockInput!) {
   receiveStock(input: $input) {
@@ -49,76 +42,11 @@ subscription Watch($sku: String, $warehouseCode: String) {
 """
 
 
-@dataclass
-class Server:
-    url: str
-    tokens: dict[str, str]
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + "/graphql"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "backend.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    work = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{work / 'ws.db'}", "APP_MODE": "production"}
-    _cli(env, "migrate")
-    _cli(env, "seed-demo")
-    port = _free_port()
-    log = (work / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "backend.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        with httpx.Client(base_url=url, timeout=WAIT) as http:
-            while True:
-                assert process.poll() is None, (work / "server.log").read_text()
-                assert time.monotonic() < deadline, "server did not answer /healthz in 30 s"
-                try:
-                    if http.get("/healthz").json() == {"status": "ok"}:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)  # polling for start-up, bounded by the deadline
-            tokens = {}
-            for user in ("warehouse", "partner"):
-                variables = {"i": {"username": user, "password": f"{user}-demo-2026"}}
-                body = http.post("/graphql", json={"query": LOGIN, "variables": variables}).json()
-                tokens[user] = body["data"]["login"]["token"]
-                assert tokens[user], body
-        yield Server(url, tokens)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=WAIT)
-        log.close()
+    users = {user: f"{user}-demo-2026" for user in ("warehouse", "partner")}
+    with live_server(tmp_path_factory.mktemp("server"), users) as running:
+        yield running
 
 
 _keys = itertools.count()
@@ -143,17 +71,6 @@ async def receive(server: Server, sku: str, bin_code: str, qty: int, key: str = 
     return payload
 
 
-async def next_message(ws: ClientConnection) -> dict[str, Any]:
-    """The next protocol message that is not a ping/pong (pings are answered)."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            message: dict[str, Any] = json.loads(await ws.recv())
-            if message["type"] == "ping":
-                await ws.send(json.dumps({"type": "pong"}))
-            elif message["type"] != "pong":
-                return message
-
-
 async def next_change(ws: ClientConnection) -> dict[str, Any]:
     message = await next_message(ws)
     assert message["type"] == "next", message
@@ -167,10 +84,7 @@ def close_code(error: ConnectionClosed) -> int | None:
 
 @asynccontextmanager
 async def signed_in(server: Server, user: str = "warehouse") -> AsyncIterator[ClientConnection]:
-    async with connect(server.ws_url, subprotocols=[PROTOCOL], open_timeout=WAIT) as ws:
-        auth = {"authorization": f"Bearer {server.tokens[user]}"}
-        await ws.send(json.dumps({"type": "connection_init", "payload": auth}))
-        assert (await next_message(ws))["type"] == "connection_ack"
+    async with live.signed_in(server, user) as ws:
         yield ws
 
 

@@ -96,9 +96,7 @@ async def _restore_migrated_lists() -> None:
         await m.DefectTag.create(code=code, name_zh=zh, name_en=en)
     checklist = importlib.import_module("backend.persistence.migrations.0006_ticket_guards")
     for position, (code, zh, en) in enumerate(checklist.CHECKLIST):
-        await m.ChecklistItem.create(
-            code=code, question_zh=zh, question_en=en, position=position
-        )
+        await m.ChecklistItem.create(code=code, question_zh=zh, question_en=en, position=position)
 
 
 @pytest.fixture
@@ -136,26 +134,41 @@ async def partner(db: str) -> m.Partner:
     return await m.Partner.create(code="SHOP", name="Web shop")
 
 
+async def signed_in_user(
+    username: str, role: Role, password_hash: str, partner: m.Partner | None = None
+) -> Actor:
+    user = await m.User.create(
+        username=username,
+        display_name=username.title(),
+        role=role,
+        password_hash=password_hash,
+        partner=partner,
+    )
+    token = secrets.token_urlsafe(24)
+    await m.AuthToken.create(
+        user=user,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
+    return Actor(user, token)
+
+
 @pytest.fixture
 async def actors(db: str, password_hash: str, partner: m.Partner) -> dict[Role, Actor]:
     """One signed-in user per role (user name = role in lower case)."""
-    found: dict[Role, Actor] = {}
-    for role in Role:
-        user = await m.User.create(
-            username=role.value.lower(),
-            display_name=role.value.title(),
-            role=role,
-            password_hash=password_hash,
-            partner=partner if role is Role.PARTNER else None,
+    return {
+        role: await signed_in_user(
+            role.value.lower(), role, password_hash, partner if role is Role.PARTNER else None
         )
-        token = secrets.token_urlsafe(24)
-        await m.AuthToken.create(
-            user=user,
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            expires_at=datetime.now(UTC) + timedelta(hours=1),
-        )
-        found[role] = Actor(user, token)
-    return found
+        for role in Role
+    }
+
+
+@pytest.fixture
+async def outsider(db: str, password_hash: str) -> Actor:
+    """A second partner system (ERP) with its own signed-in user."""
+    other = await m.Partner.create(code="ERP", name="Another shop's ERP")
+    return await signed_in_user("erp-user", Role.PARTNER, password_hash, other)
 
 
 @dataclass

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,16 +9,12 @@ import pytest
 from backend.domain.auth.roles import Role
 from backend.domain.stock.kinds import ZoneKind
 from backend.persistence.models import (
-    AuthToken,
-    Partner,
     SalesOrder,
     Shipment,
     StockBalance,
     StockMovement,
-    User,
 )
 from tests.api.ledger_helpers import receive
-from tests.conftest import Actor
 
 CREATE = """
 mutation C($input: CreateOrderInput!) { createOrder(input: $input) {
@@ -198,20 +192,9 @@ async def test_delivery_is_recorded_once_and_dates_the_order(gql, actors, catalo
     assert again["data"]["markDelivered"]["shipment"] == payload["shipment"]
 
 
-async def test_another_partner_cannot_see_or_touch_the_order(gql, actors, catalogue):
+async def test_another_partner_cannot_see_or_touch_the_order(gql, actors, catalogue, outsider):
     await _stocked_order(gql, actors, catalogue)
     await gql(SHIP, {"input": ship_input(catalogue)}, actors[Role.LOGISTICS])
-    other = await Partner.create(code="ERP", name="ERP")
-    user = await User.create(
-        username="erp", display_name="ERP", role=Role.PARTNER, partner=other, password_hash="x"
-    )
-    token = secrets.token_urlsafe(24)
-    await AuthToken.create(
-        user=user,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
-    outsider = Actor(user, token)
     body = await gql(DELIVER, {"input": {"waybill": "SF100"}}, outsider)
     assert body["data"]["markDelivered"]["userErrors"][0]["code"] == "UNKNOWN_SHIPMENT"
     seen = await gql('{ order(number: "SO-1") { number } }', None, outsider)

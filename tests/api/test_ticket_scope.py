@@ -3,31 +3,13 @@ partner's order; staff see every ticket."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from backend.domain.auth.roles import Role
-from backend.persistence.models import AuthToken, Partner, ReturnTicket, User
+from backend.persistence.models import ReturnTicket
 from tests.api.returns_helpers import Desk, document
-from tests.conftest import Actor
-
-
-@pytest.fixture
-async def outsider(db) -> Actor:
-    other = await Partner.create(code="ERP", name="Another shop's ERP")
-    user = await User.create(
-        username="erp", display_name="ERP", role=Role.PARTNER, partner=other, password_hash="x"
-    )
-    token = secrets.token_urlsafe(24)
-    await AuthToken.create(
-        user=user,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
-    return Actor(user, token)
 
 
 @pytest.fixture

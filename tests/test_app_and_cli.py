@@ -7,8 +7,10 @@ import argparse
 import os
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -235,3 +237,52 @@ def test_backup_writes_a_sound_copy_with_the_demo_products(demo, tmp_path):
         skus = {row[0] for row in conn.execute("SELECT sku FROM product")}
     assert len(skus) == demo.counts["product"]
     assert "APP-001-BLK-S" in skus
+
+
+def test_serve_with_a_certificate_answers_over_https(demo, tmp_path):
+    """Handhelds need a secure context (service worker, camera): `serve --certfile --keyfile`."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert made.returncode == 0, made.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{demo.database}"}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "backend.cli", "serve", "--port", str(port)),
+                *("--certfile", str(cert), "--keyfile", str(key)),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        trusted = ssl.create_default_context(cafile=str(cert))
+        deadline = time.monotonic() + TIMEOUT
+        with httpx.Client(verify=trusted, timeout=5) as http:
+            while True:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "no HTTPS answer"
+                try:
+                    answer = http.get(f"https://127.0.0.1:{port}/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)  # polling for start-up, bounded by the deadline
+        assert answer.json() == {"status": "ok"}
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)  # no plain HTTP
+    finally:
+        server.terminate()
+        server.wait(TIMEOUT)

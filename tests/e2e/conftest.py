@@ -69,16 +69,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise RuntimeError("Debian's chromium is needed: apt-get install -y chromium")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright, chromium_executable) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -93,3 +95,42 @@ def page(browser, server):  # type: ignore[no-untyped-def]
     page = context.new_page()
     yield page
     context.close()
+
+
+ARTIFACTS = ROOT / "var" / "e2e-artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Screenshots of each main screen, kept after the run (var/ is gitignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise RuntimeError("Debian's chromium is needed: apt-get install -y chromium")
+    return executable
+
+
+def graphql_as(server: str, username: str, query: str, variables: dict | None = None) -> dict:
+    """Run one GraphQL operation over HTTP as a demo user (password `<username>-demo-2026`)."""
+    login = httpx.post(
+        f"{server}/graphql",
+        json={
+            "query": "mutation($i: LoginInput!) { login(input: $i) { token } }",
+            "variables": {"i": {"username": username, "password": f"{username}-demo-2026"}},
+        },
+        timeout=10,
+    ).json()
+    token = login["data"]["login"]["token"]
+    answer = httpx.post(
+        f"{server}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    assert "errors" not in answer, answer
+    return answer["data"]

@@ -15,10 +15,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from backend.api.files import download_photo, return_label, upload_photo
+from backend.api.shell_files import shell_app
 from backend.api.view import GraphQLApp
 from backend.config import Settings
 from backend.persistence.db import sqlite_path, tortoise_config
@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
 
         routes.append(Route("/bench/receive-stock", receive_stock_bare, methods=["POST"]))
     if FRONTEND.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="pwa"))
+        routes.append(Mount("/", shell_app(FRONTEND), name="pwa"))
     app = Starlette(routes=routes, lifespan=lifespan, max_body_size=settings.max_body_bytes)
     app.state.settings = settings
     app.state.pubsub = pubsub

@@ -112,6 +112,21 @@ async def test_the_pwa_shell_is_served_at_the_root(db):
     assert "<html" in response.text
 
 
+async def test_shell_files_are_revalidated_and_gzipped_but_the_api_is_not(db):
+    gzip = {"Accept-Encoding": "gzip"}
+    async with http_app(Mode.PRODUCTION) as http:
+        worker = await http.get("/sw.js", headers=gzip)
+        module = await http.get("/js/main.js", headers=gzip)
+        again = await http.get("/js/main.js", headers={"If-None-Match": module.headers["etag"]})
+        api = await http.post("/graphql", json={"query": "{ __typename }"}, headers=gzip)
+    # A new release reaches every device: no HTTP cache keeps an old service worker.
+    assert worker.headers["cache-control"] == "no-cache"
+    assert module.headers["content-encoding"] == "gzip"
+    assert "preact" in module.text  # httpx decoded it: the bytes on the wire were gzip
+    assert again.status_code == 304
+    assert "content-encoding" not in api.headers
+
+
 async def test_graphiql_is_served_in_development_mode_only(db):
     browser = {"Accept": "text/html"}
     async with http_app(Mode.DEVELOPMENT) as http:

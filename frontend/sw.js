@@ -1,6 +1,6 @@
 // Service worker: a versioned app-shell precache. Bump VERSION whenever a file in SHELL changes;
 // tests/e2e/test_pwa.py checks that SHELL lists every shell file.
-const VERSION = "shell-2026-11-27.1";
+const VERSION = "shell-2026-11-27.3";
 const SHELL = [
   "/",
   "/index.html",
@@ -18,6 +18,7 @@ const SHELL = [
   "/js/i18n.js",
   "/js/scan.js",
   "/js/sw-client.js",
+  "/js/views/arrivals.js",
   "/js/views/connection.js",
   "/js/views/home.js",
   "/js/views/login.js",

@@ -112,5 +112,7 @@ export const QUERIES = {
       location { code name zoneKind warehouse { code name } }
       shipment { waybill courier status order { number } }
       ticket { number status kind customerName } } }`,
+  registerParcel: `mutation Register($input: RegisterParcelInput!) { registerParcel(input: $input) {
+      ticket { number status customerName } exception replayed userErrors { code message } } }`,
   ticketChanged: "subscription { returnTicketChanged { ticketId number status previousStatus } }",
 };

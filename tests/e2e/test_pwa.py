@@ -313,3 +313,63 @@ def test_first_load_is_under_100_kb_gzipped(page, server, artifacts):  # type: i
         f"page + precached shell: {raw} bytes raw, {gzipped} bytes gzip -9 per file\n"
     )
     assert gzipped < 100_000, gzipped
+
+
+def test_the_warehouse_registers_arriving_parcels_one_scan_after_another(page, server, artifacts):  # type: ignore[no-untyped-def]
+    # An approved application whose parcel is on its way, made through the API.
+    lines = graphql_as(
+        server,
+        "customer-service",
+        '{ order(number: "SO-2026-00001") { lines { product { sku } } } }',
+    )["order"]["lines"]
+    applied = graphql_as(
+        server,
+        "customer-service",
+        "mutation($i: RequestReturnInput!) { requestReturn(input: $i) "
+        "{ ticket { number } userErrors { message } } }",
+        {
+            "i": {
+                "idempotencyKey": "e2e-arrival-request",
+                "orderNumber": "SO-2026-00001",
+                "kind": "RETURN",
+                "reasonCode": "QUALITY_DEFECT",
+                "lines": [{"sku": lines[-1]["product"]["sku"], "quantity": 1}],
+            }
+        },
+    )["requestReturn"]
+    number = applied["ticket"]["number"]
+    graphql_as(
+        server,
+        "customer-service",
+        "mutation($i: TicketNoteInput!) { approveReturn(input: $i) { userErrors { message } } }",
+        {"i": {"idempotencyKey": "e2e-arrival-approve", "ticketNumber": number}},
+    )
+
+    sign_in(page)
+    page.click("#open-arrivals")
+    page.wait_for_selector("#arrivals")
+    assert page.evaluate("document.activeElement.id") == "scan-input"
+    wedge(page, number)
+    page.wait_for_selector(f"#arrived li[data-number='{number}']")
+    assert number in page.inner_text("#arrival-result")
+    # A parcel nobody applied for is registered as an exception, never lost (Art. 26.1).
+    page.wait_for_timeout(900)
+    wedge(page, "ZTO-E2E-STRAY-1")
+    page.wait_for_selector("#arrived li[data-exception='1']")
+    # Scanning the first parcel again is a named error, not a second registration.
+    page.wait_for_timeout(900)
+    wedge(page, number)
+    page.wait_for_selector("#arrival-result.result-error")
+    assert f"重复扫描：{number} 已登记" in page.inner_text("#arrival-result")
+    page.screenshot(path=str(artifacts / "arrivals.png"))
+
+    found = graphql_as(
+        server,
+        "customer-service",
+        "query($n: String) { returnTicket(number: $n) { status history { action } } "
+        'returnTickets(search: "ZTO-E2E-STRAY-1") { nodes { source status } } }',
+        {"n": number},
+    )
+    assert found["returnTicket"]["status"] == "RECEIVED"
+    assert [e["action"] for e in found["returnTicket"]["history"]].count("RECEIVE") == 1
+    assert found["returnTickets"]["nodes"] == [{"source": "EXCEPTION", "status": "EXCEPTION"}]

@@ -4,7 +4,10 @@ import { ApiError, QUERIES, graphql, onSocketStatus, subscribe } from "../api.js
 import { answer } from "../feedback.js";
 import { html } from "../html.js";
 import { duration, language, t } from "../i18n.js";
+import { Arrivals } from "./arrivals.js";
 import { ScanField } from "./scan-field.js";
+
+const RECEIVING_ROLES = new Set(["WAREHOUSE", "LOGISTICS", "ADMIN"]);
 
 const QUEUE_CACHE = "queue";
 
@@ -106,6 +109,7 @@ function ScanResult({ result }) {
 export function Home({ user, onSignOut }) {
   const { queue, stale } = useQueue(onSignOut);
   const [result, setResult] = useState(null);
+  const [screen, setScreen] = useState("home");
   const seq = useRef(0);
 
   const onScan = async (code) => {
@@ -132,6 +136,9 @@ export function Home({ user, onSignOut }) {
     }
   };
 
+  if (screen === "arrivals") {
+    return html`<${Arrivals} onBack=${() => setScreen("home")} onSignOut=${onSignOut} />`;
+  }
   return html`
     <div id="home" class="home" data-role=${user.role}>
       <div class="who">
@@ -139,6 +146,8 @@ export function Home({ user, onSignOut }) {
         <button id="sign-out" type="button" class="secondary" onClick=${onSignOut}>${t("home.signOut")}</button>
       </div>
       <${ScanField} onScan=${onScan} />
+      ${RECEIVING_ROLES.has(user.role) && html`
+        <nav class="tasks"><button id="open-arrivals" type="button" onClick=${() => setScreen("arrivals")}>${t("arrivals.heading")}</button></nav>`}
       <${ScanResult} result=${result} />
       <${QueueCard} queue=${queue} stale=${stale} />
     </div>`;

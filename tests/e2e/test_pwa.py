@@ -53,7 +53,7 @@ def test_sign_in_shows_the_role_home_with_the_scan_field_focused(page, artifacts
     assert "仓库部" in page.locator("#who").inner_text()
     scan = page.locator("#scan-input")
     assert scan.get_attribute("inputmode") == "none"
-    assert page.evaluate("document.activeElement.id") == "scan-input"
+    page.wait_for_function("document.activeElement?.id === 'scan-input'", timeout=5_000)
     assert int(page.locator("#queue").get_attribute("data-total")) >= 1
     page.screenshot(path=str(artifacts / "home-zh.png"))
     # Manual entry raises the soft keyboard (inputmode text) and keeps the focus in the field.
@@ -348,7 +348,8 @@ def test_the_warehouse_registers_arriving_parcels_one_scan_after_another(page, s
     sign_in(page)
     page.click("#open-arrivals")
     page.wait_for_selector("#arrivals")
-    assert page.evaluate("document.activeElement.id") == "scan-input"
+    # The task screen opens with the scan field focused (its effect runs just after render).
+    page.wait_for_function("document.activeElement?.id === 'scan-input'", timeout=5_000)
     wedge(page, number)
     page.wait_for_selector(f"#arrived li[data-number='{number}']")
     assert number in page.inner_text("#arrival-result")

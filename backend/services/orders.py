@@ -61,7 +61,7 @@ def _request(cmd: Any) -> dict[str, Any]:
     return dict(asdict(cmd))
 
 
-async def _visible_order(actor: Principal, number: str) -> SalesOrder:
+async def visible_order(actor: Principal, number: str) -> SalesOrder:
     order = await repo.order_by_number(validation.code(number, "orderNumber"))
     if order is None or not scope_of(actor).sees(order.partner_id):
         raise DomainError(ErrorCode.UNKNOWN_ORDER, f"No order {number}.", "orderNumber")
@@ -115,7 +115,7 @@ async def record_shipment(pubsub: PubSub, actor: Principal, cmd: RecordShipment)
     """Goods leave for the customer: one SHIPMENT movement per line, and the waybill kept."""
 
     async def work(uow: UnitOfWork) -> dict[str, Any]:
-        order = await _visible_order(actor, cmd.order_number)
+        order = await visible_order(actor, cmd.order_number)
         waybill = validation.code(cmd.waybill, "waybill")
         courier = validation.text(cmd.courier, "courier", max_length=64, required=True)
         lines = rules.check_lines(rules.Line(line.sku, line.quantity) for line in cmd.lines)

@@ -10,7 +10,6 @@ from typing import Any
 
 from backend.domain import validation
 from backend.domain.auth.roles import Principal, Role
-from backend.domain.auth.scope import scope_of
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.orders import rules as order_rules
 from backend.domain.returns import policies, workflow
@@ -21,13 +20,12 @@ from backend.persistence.models import (
     ReturnLine,
     ReturnTicket,
     SalesOrder,
-    Warehouse,
 )
-from backend.persistence.repositories import orders as orders_repo
 from backend.persistence.repositories import stock as stock_repo
 from backend.persistence.repositories import tickets as repo
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
+from backend.services.orders import visible_order
 from backend.services.returns import casefile
 from backend.services.stock import events as stock_events
 from backend.services.unit_of_work import UnitOfWork
@@ -89,13 +87,6 @@ class DeclineReturn:
 
 def _ticket(ticket: ReturnTicket) -> dict[str, Any]:
     return {"ticketId": ticket.id}
-
-
-async def _order(actor: Principal, number: str) -> SalesOrder:
-    order = await orders_repo.order_by_number(validation.code(number, "orderNumber"))
-    if order is None or not scope_of(actor).sees(order.partner_id):
-        raise DomainError(ErrorCode.UNKNOWN_ORDER, f"No order {number}.", "orderNumber")
-    return order
 
 
 async def _wanted(original: Product, line: ApplicationLine, where: str) -> Product:
@@ -182,19 +173,9 @@ async def _lines(
     return lines
 
 
-async def _warehouse_of(order: SalesOrder) -> int:
-    found = await repo.shipped_from_warehouse(order.id)
-    if found is not None:
-        return found
-    warehouse = await Warehouse.filter(active=True, kind="OWN").order_by("id").first()
-    if warehouse is None:
-        raise DomainError(ErrorCode.UNKNOWN_WAREHOUSE, "No warehouse takes returns.", "orderNumber")
-    return warehouse.id
-
-
 async def request_return(pubsub: PubSub, actor: Principal, cmd: RequestReturn) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
-        order = await _order(actor, cmd.order_number)
+        order = await visible_order(actor, cmd.order_number)
         skus = [line.sku for line in cmd.lines]
         windows = [
             int(str(days))
@@ -245,7 +226,7 @@ async def request_return(pubsub: PubSub, actor: Principal, cmd: RequestReturn) -
             customer_id=customer.id,
             customer_name=customer.name,
             customer_phone=customer.phone,
-            warehouse_id=await _warehouse_of(order),
+            warehouse_id=await casefile.receiving_warehouse(order.id, "orderNumber"),
             reason_id=reason.id,
             details=validation.text(cmd.details, "details", max_length=validation.LONG_TEXT),
             assignee_id=assignee,

@@ -26,7 +26,6 @@ from backend.persistence.models import (
     SalesOrder,
     Shipment,
     ShipmentLine,
-    Warehouse,
 )
 from backend.persistence.repositories import orders as orders_repo
 from backend.persistence.repositories import tickets as repo
@@ -106,19 +105,15 @@ async def _shipped(waybill: str) -> tuple[Shipment, SalesOrder]:
 
 
 async def _shipment_lines(shipment: Shipment) -> list[dict[str, Any]]:
-    prices = {
-        line.product_id: line.unit_price_paid
-        for line in await OrderLine.filter(order_id=shipment.order_id)
-    }
-    order_lines = {
-        line.product_id: line.id for line in await OrderLine.filter(order_id=shipment.order_id)
-    }
+    ordered = {line.product_id: line for line in await OrderLine.filter(order_id=shipment.order_id)}
     return [
         {
             "product_id": line.product_id,
-            "order_line_id": order_lines.get(line.product_id),
+            "order_line_id": ordered[line.product_id].id if line.product_id in ordered else None,
             "quantity": line.quantity,
-            "unit_price_paid": prices.get(line.product_id, Decimal("0")),
+            "unit_price_paid": ordered[line.product_id].unit_price_paid
+            if line.product_id in ordered
+            else Decimal("0"),
         }
         for line in await ShipmentLine.filter(shipment_id=shipment.id).order_by("id")
     ]
@@ -133,17 +128,6 @@ async def _customer_fields(order: SalesOrder) -> dict[str, Any]:
         "customer_name": customer.name,
         "customer_phone": customer.phone,
     }
-
-
-async def _warehouse(order: SalesOrder | None) -> int:
-    if order is not None:
-        found = await repo.shipped_from_warehouse(order.id)
-        if found is not None:
-            return found
-    warehouse = await Warehouse.filter(active=True, kind="OWN").order_by("id").first()
-    if warehouse is None:
-        raise DomainError(ErrorCode.UNKNOWN_WAREHOUSE, "No warehouse takes parcels.", "code")
-    return warehouse.id
 
 
 def _check_not_delivered(shipment: Shipment) -> None:
@@ -238,7 +222,7 @@ async def _exception(
             datetime.now(UTC),
         ),
         **(await _customer_fields(order) if order else {}),
-        warehouse_id=await _warehouse(order),
+        warehouse_id=await casefile.receiving_warehouse(order.id if order else None, "code"),
         details=note,
         assignee_id=cs.id if cs else actor.user_id,
         shipping_payer=policies.Payer.MERCHANT,
@@ -279,7 +263,7 @@ async def record_refused_parcel(
             },
             inbound_waybill=(shipment.waybill, shipment.courier, datetime.now(UTC)),
             **await _customer_fields(order),
-            warehouse_id=await _warehouse(order),
+            warehouse_id=await casefile.receiving_warehouse(order.id, "waybill"),
             reason_id=reason_id,
             details=note,
             assignee_id=actor.user_id,
@@ -315,7 +299,7 @@ async def report_undeliverable(
                 None if cmd.remote else datetime.now(UTC),
             ),
             **await _customer_fields(order),
-            warehouse_id=await _warehouse(order),
+            warehouse_id=await casefile.receiving_warehouse(order.id, "waybill"),
             details=note,
             assignee_id=actor.user_id,
             shipping_payer=policies.Payer.MERCHANT,

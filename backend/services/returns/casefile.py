@@ -14,7 +14,7 @@ from backend.domain.auth.scope import scope_of
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.returns import workflow
 from backend.domain.returns.kinds import Action, TicketStatus, WaybillStatus
-from backend.persistence.models import InboundWaybill, ReturnLine, ReturnTicket, User
+from backend.persistence.models import InboundWaybill, ReturnLine, ReturnTicket, User, Warehouse
 from backend.persistence.repositories import tickets as repo
 from backend.services.unit_of_work import UnitOfWork
 
@@ -111,6 +111,19 @@ def announce(
             "partnerId": ticket.partner_id,
         },
     )
+
+
+async def receiving_warehouse(order_id: int | None, field: str) -> int:
+    """Goods come back to the warehouse the order left from; failing that, the first own
+    warehouse."""
+    if order_id is not None:
+        found = await repo.shipped_from_warehouse(order_id)
+        if found is not None:
+            return found
+    warehouse = await Warehouse.filter(active=True, kind="OWN").order_by("id").first()
+    if warehouse is None:
+        raise DomainError(ErrorCode.UNKNOWN_WAREHOUSE, "No warehouse takes returns.", field)
+    return warehouse.id
 
 
 async def default_assignee(actor: Principal) -> int:

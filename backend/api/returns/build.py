@@ -32,6 +32,7 @@ from backend.api.returns.types import (
     TicketNote,
 )
 from backend.domain.returns import labels
+from backend.domain.returns.actions_for_role import actions_for
 from backend.persistence import models
 
 NOBODY = UserRef(username="?", display_name="?")
@@ -48,6 +49,10 @@ async def build_tickets(
     load = h.loaders
     now = datetime.now(UTC)
     tickets = [ReturnTicket.from_model(row, now) for row in rows]
+    principal = info.context.principal
+    role = principal.role if principal else None
+    for ticket in tickets:
+        ticket.my_actions = actions_for(role, ticket.allowed_actions)
     if not tickets:
         return tickets
     ids = [row.id for row in rows]

@@ -175,6 +175,10 @@ class ReturnTicket:
     allowed_actions: list[TicketAction] = strawberry.field(  # type: ignore[valid-type]
         description="The moves its flow allows from here."
     )
+    my_actions: list[TicketAction] = strawberry.field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="The allowed moves the caller's role may make (the handheld's buttons).",
+    )
     customer_name: str
     customer_phone: str
     details: str

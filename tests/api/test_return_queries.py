@@ -263,6 +263,24 @@ async def test_a_ticket_is_found_by_id_or_by_number(gql, actors, world):
         assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], wrong
 
 
+MOVES = "query($n: String) { returnTicket(number: $n) { allowedActions myActions } }"
+
+
+async def test_my_actions_are_the_allowed_moves_my_role_may_make(gql, actors, world):
+    async def moves(number: str, role: Role) -> tuple[list[str], list[str]]:
+        found = (await gql(MOVES, {"n": number}, actors[role]))["data"]["returnTicket"]
+        return found["allowedActions"], found["myActions"]
+
+    allowed, mine = await moves(world["A"], CS)  # an application: CS approves or declines
+    assert {"APPROVE", "DECLINE"} <= set(mine) <= set(allowed)
+    assert not {"APPROVE", "DECLINE"} & set((await moves(world["A"], WH))[1])
+    # After the first inspection the QC step is QC's, not the warehouse's.
+    assert "INSPECT_QC" in (await moves(world["C"], QC))[1]
+    assert "INSPECT_QC" not in (await moves(world["C"], WH))[1]
+    assert "REFUND" in (await moves(world["D"], FIN))[1]
+    assert "REFUND" not in (await moves(world["D"], CS))[1]
+
+
 async def test_ticket_lists_filter_by_status_kind_source_assignee_reason_and_period(
     gql, actors, world
 ):

@@ -41,6 +41,7 @@ class ErrorCode(StrEnum):
     MISSING_DETAILS = "MISSING_DETAILS"
     WINDOW_EXPIRED = "WINDOW_EXPIRED"
     NOT_DELIVERED = "NOT_DELIVERED"
+    ALREADY_DELIVERED = "ALREADY_DELIVERED"  # refused or undeliverable, yet it was delivered
     REFUND_EXCEEDS_DUE = "REFUND_EXCEEDS_DUE"
     UNKNOWN_TICKET = "UNKNOWN_TICKET"
     NOT_ALLOWED = "NOT_ALLOWED"  # the role may call the operation, but not for this step

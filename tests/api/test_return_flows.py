@@ -371,7 +371,7 @@ async def test_a_local_undeliverable_parcel_is_reshipped_as_it_is_with_a_new_way
     assert again["code"] == "DUPLICATE"  # one ticket per returning parcel
     delivered = await desk.delivered_order("SO-UL-D", [("SKU-1", 1, "99.00")])
     late = await desk.refused("reportUndeliverable", LOG, waybill=delivered, remote=False)
-    assert late["code"] == "NOT_ALLOWED"  # delivered: the customer applies for a return
+    assert late["code"] == "ALREADY_DELIVERED"  # the customer applies for a return instead
 
     reshipped = await desk.do(
         "reship", LOG, ticketNumber=number, waybill="SF-AGAIN-1", courier="SF"
@@ -610,9 +610,16 @@ async def test_an_exchange_for_another_colour_ships_the_reserved_replacement(
     assert await on_hand_by_zone("SKU-1-RED") == {"SELLABLE": 1}
 
     shipped = await desk.do(
-        "shipReplacement", WH, ticketNumber=number, waybill="SF-RED-1", courier="SF"
+        "shipReplacement",
+        WH,
+        ticketNumber=number,
+        waybill="SF-RED-1",
+        courier="SF",
+        note="Gift wrapped",
     )
     assert shipped["status"] == "FOLLOW_UP"  # both halves done: the follow-up call is due
+    sent = [e for e in shipped["history"] if e["action"] == "SHIP_REPLACEMENT"]
+    assert [e["detail"]["note"] for e in sent] == ["Gift wrapped"]
     assert shipped["shipments"] == [
         {
             "purpose": "REPLACEMENT",
@@ -1110,4 +1117,4 @@ async def test_a_delivered_parcel_cannot_be_recorded_as_refused(desk):
     refused = await desk.refused(
         "recordRefusedParcel", LOG, waybill=waybill, courierPerson="吴", staffPerson="陈"
     )
-    assert refused["code"] == "NOT_ALLOWED"
+    assert refused["code"] == "ALREADY_DELIVERED"

@@ -323,7 +323,7 @@ class ReturnsMutation:
         self, info: Info, input: inputs.ShipWithWaybillInput
     ) -> ReturnTicketPayload:
         cmd = shipping.ShipReplacement(
-            input.idempotency_key, input.ticket_number, input.waybill, input.courier
+            input.idempotency_key, input.ticket_number, input.waybill, input.courier, input.note
         )
         return await _run(info, lambda bus, who: shipping.ship_replacement(bus, who, cmd))
 

@@ -135,7 +135,7 @@ def _check_not_delivered(shipment: Shipment) -> None:
     goods come back only through the customer's application."""
     if shipment.status is ShipmentStatus.DELIVERED:
         raise DomainError(
-            ErrorCode.NOT_ALLOWED,
+            ErrorCode.ALREADY_DELIVERED,
             f"{shipment.waybill} was delivered; the customer applies for a return instead.",
             "waybill",
         )

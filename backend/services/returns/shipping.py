@@ -72,6 +72,7 @@ class ShipReplacement:
     ticket_number: str
     waybill: str
     courier: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +283,7 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
     """The reserved replacement leaves through the ledger on the replacement order."""
 
     async def work(uow: UnitOfWork) -> dict[str, Any]:
+        note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         ticket = await casefile.visible_ticket(actor, cmd.ticket_number)
         outbound = await OutboundShipment.get_or_none(
             ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT
@@ -337,8 +339,9 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
         )
         if updated != 1:
             raise casefile.concurrent_change()
+        detail = {"waybill": waybill, "courier": courier}
         await casefile.record(
-            uow, actor, ticket, "SHIP_REPLACEMENT", {"waybill": waybill, "courier": courier}
+            uow, actor, ticket, "SHIP_REPLACEMENT", detail | ({"note": note} if note else {})
         )
         await follow_up_if_done(uow, actor, ticket)
         return {"ticketId": ticket.id}

@@ -1043,6 +1043,8 @@ class TicketDesk(RuleBasedStateMachine):
                 grade = data.draw(
                     st.sampled_from(grades)
                     if stage is InspectionStage.QC
+                    else st.none()  # grades are QC's (a careless call may still send one)
+                    if careful
                     else st.none() | st.sampled_from(grades)
                 )
                 results.append(

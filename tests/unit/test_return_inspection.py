@@ -43,7 +43,7 @@ def test_a_line_may_split_into_grades_but_every_unit_is_inspected_once():
 
 def test_every_received_line_must_be_covered():
     with pytest.raises(DomainError) as missing:
-        check(InspectionStage.INITIAL, [unit(quantity=2)], received={1: 2, 2: 1})
+        check(InspectionStage.INITIAL, [unit(quantity=2, grade=None)], received={1: 2, 2: 1})
     assert missing.value.code is ErrorCode.INVALID_QUANTITY
 
 
@@ -76,11 +76,14 @@ def test_bad_results_are_named(result, code, field):
     assert (refused.value.code, refused.value.field) == (code, field)
 
 
-def test_qc_grades_every_unit_but_the_first_inspection_need_not():
+def test_qc_grades_every_unit_and_the_first_inspection_grades_none():
     with pytest.raises(DomainError) as ungraded:
         check(InspectionStage.QC, [unit(quantity=2, grade=None)])
     assert ungraded.value.code is ErrorCode.REQUIRED
     assert check(InspectionStage.INITIAL, [unit(quantity=2, grade=None)])
+    with pytest.raises(DomainError) as early:
+        check(InspectionStage.INITIAL, [unit(quantity=2, grade=Grade.B)])
+    assert (early.value.code, early.value.field) == (ErrorCode.INVALID, "results.0.grade")
 
 
 def test_a_failed_unit_may_be_described_in_words_instead_of_a_tag():

@@ -107,6 +107,12 @@ def check_results(
 def _check_verdict(stage: InspectionStage, result: UnitResult, where: str) -> None:
     if stage is InspectionStage.QC and result.grade is None:
         raise DomainError(ErrorCode.REQUIRED, "QC grades every unit A, B or C.", f"{where}.grade")
+    if stage is InspectionStage.INITIAL and result.grade is not None:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "Grades are given at the QC inspection, not the first.",
+            f"{where}.grade",
+        )
     if result.grade is Grade.A and not result.passed:
         raise DomainError(ErrorCode.INVALID, "A failed unit cannot be grade A.", f"{where}.grade")
     if not result.passed and not result.defect_tags and not result.defect_text.strip():

@@ -47,6 +47,7 @@ export async function graphql(query, variables = {}, { timeoutMs = 15000 } = {})
 let client = null;
 const statusListeners = new Set();
 let wsStatus = "idle"; // idle | connecting | connected | reconnecting
+let active = 0; // open subscriptions: with none, the lazy socket closes on purpose
 
 function setStatus(status) {
   wsStatus = status;
@@ -66,6 +67,7 @@ function socket() {
   client = createClient({
     url,
     lazy: true,
+    lazyCloseTimeout: 3000, // moving between screens drops and takes subscriptions
     keepAlive: 15000,
     retryAttempts: Infinity,
     shouldRetry: () => true,
@@ -74,9 +76,9 @@ function socket() {
     },
     connectionParams: () => ({ authorization: `Bearer ${getToken()}` }),
     on: {
-      connecting: () => setStatus(connectedOnce ? "reconnecting" : "connecting"),
+      connecting: () => setStatus(wsStatus === "reconnecting" ? "reconnecting" : "connecting"),
       connected: () => { connectedOnce = true; setStatus("connected"); },
-      closed: () => setStatus(connectedOnce ? "reconnecting" : "idle"),
+      closed: () => setStatus(connectedOnce && active > 0 ? "reconnecting" : "idle"),
     },
   });
   return client;
@@ -84,7 +86,8 @@ function socket() {
 
 // Calls `next(data)` for each event; returns the unsubscribe function.
 export function subscribe(query, variables, next) {
-  return socket().subscribe(
+  active += 1;
+  const stop = socket().subscribe(
     { query, variables },
     {
       next: (result) => result.data && next(result.data),
@@ -92,6 +95,13 @@ export function subscribe(query, variables, next) {
       complete: () => {},
     },
   );
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    active -= 1;
+    stop();
+  };
 }
 
 export function closeSockets() {
@@ -116,3 +126,19 @@ export const QUERIES = {
       ticket { number status customerName } exception replayed userErrors { code message } } }`,
   ticketChanged: "subscription { returnTicketChanged { ticketId number status previousStatus } }",
 };
+
+// Keeps a screen's data live: `reload()` (debounced) after each event of the subscription,
+// and after the connection comes back, since events may have been missed meanwhile.
+// Returns the stop function (for a useEffect cleanup).
+export function follow(query, variables, reload, delayMs = 120) {
+  let timer = 0;
+  const soon = () => { clearTimeout(timer); timer = setTimeout(reload, delayMs); };
+  const stop = subscribe(query, variables, soon);
+  let wasDown = false;
+  const stopStatus = onSocketStatus((status) => {
+    if (status === "reconnecting") wasDown = true;
+    if (status === "connected" && wasDown) { wasDown = false; soon(); }
+  });
+  addEventListener("online", soon);
+  return () => { stop(); stopStatus(); clearTimeout(timer); removeEventListener("online", soon); };
+}

@@ -57,3 +57,10 @@ export function answer(ok, message) {
   vibrate(ok);
   flash(ok ? "ok" : "error", message);
 }
+
+// Saved on this device, to be sent when the connection returns: amber, one tone.
+export function answerQueued(message) {
+  tone(true);
+  vibrate(true);
+  flash("queued", message, { ms: 1200 });
+}

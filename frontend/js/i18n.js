@@ -41,6 +41,8 @@ export function onLanguage(listener) {
   return () => listeners.delete(listener);
 }
 
+export const has = (key) => key in (dictionaries[current] ?? {}) || key in (dictionaries.en ?? {});
+
 export function t(key, params = {}) {
   const text = dictionaries[current]?.[key] ?? dictionaries.en?.[key];
   if (text === undefined) {
@@ -56,3 +58,17 @@ export function duration(seconds) {
   if (seconds < 86400) return t("duration.hours", { n: Math.floor(seconds / 3600) });
   return t("duration.days", { n: Math.floor(seconds / 86400) });
 }
+
+// Date formatters are costly to build (locale data): one per language and style, reused.
+const formatters = new Map();
+function formatter(style) {
+  const key = `${current}|${style}`;
+  if (!formatters.has(key)) {
+    const options = style === "time" ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" };
+    formatters.set(key, new Intl.DateTimeFormat(current, options));
+  }
+  return formatters.get(key);
+}
+
+export const clockTime = (ms) => formatter("time").format(ms); // 10:42
+export const dateTime = (value) => formatter("date").format(new Date(value)); // 2026/11/27 10:42

@@ -4,9 +4,10 @@ import { ApiError, QUERIES, closeSockets, getToken, graphql, setToken } from "./
 import { html, render } from "./html.js";
 import { defaultLanguage, language, onLanguage, setLanguage } from "./i18n.js";
 import { registerServiceWorker } from "./sw-client.js";
+import { startOutbox } from "./outbox.js";
 import { ConnectionBanner } from "./views/connection.js";
-import { Home } from "./views/home.js";
 import { Login } from "./views/login.js";
+import { RouteView } from "./views/route-view.js";
 
 const USER_CACHE = "user";
 
@@ -28,9 +29,21 @@ function App() {
     setToken(null);
     localStorage.removeItem(USER_CACHE);
     localStorage.removeItem("queue");
+    Object.keys(localStorage).filter((k) => k.startsWith("ticket:")).forEach((k) => localStorage.removeItem(k));
+    if (location.hash) location.hash = "";
     closeSockets();
     setUser(null);
   };
+  // Any screen may learn that the token was refused, or the user may tap "sign out".
+  useEffect(() => {
+    addEventListener("auth-lost", signOut);
+    addEventListener("sign-out", signOut);
+    return () => { removeEventListener("auth-lost", signOut); removeEventListener("sign-out", signOut); };
+  }, []);
+  // Signed in: the service worker fetches every task screen now, so each works offline later.
+  useEffect(() => {
+    if (user) navigator.serviceWorker?.ready.then((reg) => reg.active?.postMessage({ type: "CACHE_SCREENS" }));
+  }, [user]);
   useEffect(() => {
     if (!getToken()) return;
     loadMe().catch((e) => {
@@ -41,7 +54,7 @@ function App() {
 
   return html`
     <${ConnectionBanner} />
-    ${user ? html`<${Home} user=${user} onSignOut=${signOut} />` : html`<${Login} onSignedIn=${loadMe} />`}`;
+    ${user ? html`<${RouteView} user=${user} />` : html`<${Login} onSignedIn=${loadMe} />`}`;
 }
 
 async function boot() {
@@ -54,6 +67,7 @@ async function boot() {
   root.textContent = ""; // drop the static "loading" line
   render(html`<${App} />`, root);
   registerServiceWorker();
+  startOutbox();
 }
 
 boot();

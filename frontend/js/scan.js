@@ -32,13 +32,25 @@ export function duplicateFilter(now = () => performance.now()) {
 }
 
 // Wires an input: Enter or Tab ends a scan; `onScan(code)` gets each accepted, normalised code.
-// `onDuplicate(code)` hears the ignored repeats.
+// The last key pressed anywhere, to tell whether a scanner was mid-burst when a field appeared.
+let lastKey = { at: -Infinity, ended: true };
+addEventListener("keydown", (event) => {
+  lastKey = { at: performance.now(), ended: event.key === "Enter" || event.key === "Tab" };
+}, true);
+
+// `onDuplicate(code)` hears the ignored repeats. If the field appears while a scanner is
+// mid-burst (the scan before changed the screen and the scanner read twice), the rest of that
+// burst is dropped: it is the tail of a code typed into the previous screen, not a code.
 export function attachWedge(input, { onScan, onDuplicate = () => {} }) {
   const accept = duplicateFilter();
+  const attachedAt = performance.now();
+  let tail = !lastKey.ended && attachedAt - lastKey.at < 100;
   const finish = () => {
     const code = normaliseCode(input.value);
     input.value = "";
-    if (!code) return;
+    const dropped = tail && performance.now() - attachedAt < 500;
+    tail = false;
+    if (!code || dropped) return;
     if (accept(code)) onScan(code);
     else onDuplicate(code);
   };

@@ -35,9 +35,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("e2e")
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{folder / 'e2e.db'}", "APP_MODE": "production"}
+def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite file behind `server`: tests read it to check what the UI booked."""
+    return tmp_path_factory.mktemp("e2e") / "e2e.db"
+
+
+def db_rows(path: Path, sql: str, *params: object) -> list[tuple]:
+    """Read-only rows from the server's database (WAL lets us read while it serves)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="session")
+def server(server_db: Path) -> Iterator[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{server_db}", "APP_MODE": "production"}
     cli = [sys.executable, "-m", "backend.cli"]
     for step in ("migrate", "seed-demo"):
         subprocess.run(
@@ -115,22 +128,16 @@ def chromium_executable() -> str:
     return executable
 
 
-def graphql_as(server: str, username: str, query: str, variables: dict | None = None) -> dict:
-    """Run one GraphQL operation over HTTP as a demo user (password `<username>-demo-2026`)."""
-    login = httpx.post(
-        f"{server}/graphql",
-        json={
-            "query": "mutation($i: LoginInput!) { login(input: $i) { token } }",
-            "variables": {"i": {"username": username, "password": f"{username}-demo-2026"}},
-        },
-        timeout=10,
-    ).json()
-    token = login["data"]["login"]["token"]
-    answer = httpx.post(
-        f"{server}/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers={"authorization": f"Bearer {token}"},
-        timeout=10,
-    ).json()
-    assert "errors" not in answer, answer
-    return answer["data"]
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Under REQUIRE_BROWSER_TESTS (CI), a skipped browser test fails: nothing here may be
+    quietly left out."""
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        os.environ.get("REQUIRE_BROWSER_TESTS")
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but REQUIRE_BROWSER_TESTS is set: {report.longrepr}"

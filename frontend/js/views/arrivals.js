@@ -1,69 +1,62 @@
 // Arrivals (到件登记, Art. 9): scan each returning parcel's waybill or ticket number, one
 // after another; the screen stays open. A parcel nobody applied for becomes an exception
 // ticket for customer service (Art. 26.1). Each scan carries its own idempotency key, made
-// when the clerk scanned, so a retry never registers a parcel twice.
+// when the clerk scanned, so a retry (or an offline replay) never registers a parcel twice.
 import { useState } from "preact/hooks";
-import { ApiError, QUERIES, graphql } from "../api.js";
-import { answer } from "../feedback.js";
+import { QUERIES } from "../api.js";
+import { act, named } from "../act.js";
 import { html } from "../html.js";
 import { t } from "../i18n.js";
+import { newKey } from "../outbox.js";
 import { ScanField } from "./scan-field.js";
+import { TaskScreen } from "./task.js";
 
-const newKey = () => `arrival-${crypto.randomUUID()}`;
+const shown = (entry) => (entry.exception ? t("arrivals.exception", { number: entry.number }) : t("arrivals.registered", { number: entry.number }));
 
-function problem(error) {
-  if (error.code === "INVALID_TRANSITION") return t("arrivals.wrongStep", { message: error.message });
-  return t("error.server", { message: error.message });
-}
-
-export function Arrivals({ onBack, onSignOut }) {
+export default function Arrivals() {
   const [done, setDone] = useState([]);
   const [last, setLast] = useState(null);
 
   const onScan = async (code) => {
-    try {
-      const data = await graphql(QUERIES.registerParcel, { input: { idempotencyKey: newKey(), code } });
-      const payload = data.registerParcel;
-      if (payload.userErrors.length) {
-        const again = done.find((entry) => entry.code === code || entry.number === code);
-        const message = again ? t("arrivals.duplicate", { number: again.number }) : problem(payload.userErrors[0]);
-        setLast({ code, error: message });
-        answer(false, message);
-        return;
-      }
-      const entry = { code, ...payload.ticket, exception: payload.exception };
+    const again = done.find((entry) => entry.code === code || entry.number === code);
+    const result = await act({
+      name: "registerParcel",
+      query: QUERIES.registerParcel,
+      input: { idempotencyKey: newKey("arrival"), code },
+      label: t("arrivals.queuedLabel", { code }),
+      success: (payload) => shown({ ...payload.ticket, exception: payload.exception }),
+      failure: (error) => (again ? t("arrivals.duplicate", { number: again.number }) : named(error)),
+    });
+    if (result.ok) {
+      const entry = { code, ...result.payload.ticket, exception: result.payload.exception };
       setDone((list) => [entry, ...list]);
       setLast(entry);
-      answer(true, payload.exception ? t("arrivals.exception", { number: entry.number }) : t("arrivals.registered", { number: entry.number }));
-    } catch (e) {
-      if (e instanceof ApiError && e.kind === "auth") { onSignOut(); return; }
-      const message = e instanceof ApiError && e.kind === "network" ? t("error.network") : t("error.server", { message: e.message });
-      setLast({ code, error: message });
-      answer(false, message);
+    } else if (result.queued) {
+      const entry = { code, number: code, queued: true };
+      setDone((list) => [entry, ...list]);
+      setLast({ ...entry, message: t("outbox.saved") });
+    } else {
+      setLast({ code, error: again ? t("arrivals.duplicate", { number: again.number }) : result.error });
     }
   };
 
   return html`
-    <div id="arrivals" class="task">
-      <div class="who">
-        <h2>${t("arrivals.heading")}</h2>
-        <button id="back" type="button" class="secondary" onClick=${onBack}>${t("app.back")}</button>
-      </div>
+    <${TaskScreen} id="arrivals" title=${t("arrivals.heading")}>
       <${ScanField} onScan=${onScan} />
       ${last && html`
-        <section id="arrival-result" class=${`card result${last.error ? " result-error" : ""}`} role="status">
-          <h2>${last.error ?? (last.exception ? t("arrivals.exception", { number: last.number }) : t("arrivals.registered", { number: last.number }))}</h2>
+        <section id="arrival-result" class=${`card result${last.error ? " result-error" : last.queued ? " result-queued" : ""}`} role="status">
+          <h2>${last.error ?? last.message ?? shown(last)}</h2>
         </section>`}
       <section class="card">
         <h2>${t("arrivals.count", { count: done.length })}</h2>
         <ul class="tickets" id="arrived">
           ${done.map((entry) => html`
-            <li key=${entry.number} data-number=${entry.number} data-exception=${entry.exception ? "1" : "0"}>
+            <li key=${entry.number} data-number=${entry.number} data-exception=${entry.exception ? "1" : "0"} data-queued=${entry.queued ? "1" : "0"}>
               <span class="number">${entry.number}</span>
-              <span class="status">${entry.exception ? t("arrivals.exceptionShort") : t(`status.${entry.status}`)}</span>
+              <span class="status">${entry.queued ? t("outbox.waitingShort") : entry.exception ? t("arrivals.exceptionShort") : t(`status.${entry.status}`)}</span>
               <span class="age">${entry.customerName || entry.code}</span>
             </li>`)}
         </ul>
       </section>
-    </div>`;
+    <//>`;
 }

@@ -1,13 +1,13 @@
 // The role-aware home: scan first, then "my queue" (count and oldest tickets), live.
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, QUERIES, graphql, onSocketStatus, subscribe } from "../api.js";
-import { answer } from "../feedback.js";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { authLost } from "../act.js";
+import { ApiError, QUERIES, follow, graphql } from "../api.js";
 import { html } from "../html.js";
-import { duration, language, t } from "../i18n.js";
-import { Arrivals } from "./arrivals.js";
+import { clockTime, duration, language, t } from "../i18n.js";
+import { lookUp } from "../lookup.js";
+import { go, ticketPath } from "../router.js";
 import { ScanField } from "./scan-field.js";
-
-const RECEIVING_ROLES = new Set(["WAREHOUSE", "LOGISTICS", "ADMIN"]);
+import { HOME_TASKS } from "./screens.js";
 
 const QUEUE_CACHE = "queue";
 
@@ -15,7 +15,10 @@ function useQueue(onAuthLost) {
   const [queue, setQueue] = useState(() => {
     try { return JSON.parse(localStorage.getItem(QUEUE_CACHE)); } catch { return null; }
   });
+  // stale: not read since this screen opened; failed: the last read failed (then, and only
+  // then, the card says how old its numbers are).
   const [stale, setStale] = useState(true);
+  const [failed, setFailed] = useState(false);
   const load = useCallback(async () => {
     try {
       const data = await graphql(QUERIES.myQueue, { first: 5 });
@@ -23,48 +26,41 @@ function useQueue(onAuthLost) {
       localStorage.setItem(QUEUE_CACHE, JSON.stringify(fresh));
       setQueue(fresh);
       setStale(false);
+      setFailed(false);
     } catch (e) {
       setStale(true);
+      setFailed(true);
       if (e instanceof ApiError && e.kind === "auth") onAuthLost();
     }
   }, []);
   useEffect(() => {
     load();
-    let timer = 0;
-    const soon = () => { clearTimeout(timer); timer = setTimeout(load, 150); };
-    const stop = subscribe(QUERIES.ticketChanged, {}, soon);
-    // After a reconnect, events may have been missed: read the queue again.
-    let wasDown = false;
-    const stopStatus = onSocketStatus((status) => {
-      if (status === "reconnecting") wasDown = true;
-      if (status === "connected" && wasDown) { wasDown = false; soon(); }
-    });
-    addEventListener("online", soon);
-    return () => { stop(); stopStatus(); clearTimeout(timer); removeEventListener("online", soon); };
+    return follow(QUERIES.ticketChanged, {}, load, 150);
   }, [load]);
-  return { queue, stale };
+  return { queue, stale, failed };
 }
 
-const clock = (ms) => new Intl.DateTimeFormat(language(), { timeStyle: "short" }).format(ms);
-
-function QueueCard({ queue, stale }) {
+function QueueCard({ queue, stale, failed }) {
   if (!queue) return html`<section id="queue" class="card"><h2>${t("home.myQueue")}</h2><p>${t("app.loading")}</p></section>`;
   const since = Math.max(0, Math.floor((Date.now() - queue.at) / 1000)); // ages grow while offline
   return html`
     <section id="queue" class="card" data-total=${queue.total} data-stale=${stale ? "1" : "0"}>
       <h2>${t("home.myQueue")} <span id="queue-total" class="count">${queue.total}</span></h2>
       <p class="muted">${queue.total ? t("home.queueCount", { count: queue.total }) : t("home.queueEmpty")}
-        ${stale && html` · <span class="stale">${t("home.staleSince", { time: clock(queue.at) })}</span>`}</p>
+        ${failed && html` · <span class="stale">${t("home.staleSince", { time: clockTime(queue.at) })}</span>`}</p>
       ${queue.tickets.length > 0 && html`
         <h3>${t("home.oldest")}</h3>
         <ul class="tickets">
           ${queue.tickets.map((ticket) => html`
             <li key=${ticket.number} data-number=${ticket.number}>
-              <span class="number">${ticket.number}</span>
-              <span class="status">${t(`status.${ticket.status}`)}</span>
-              <span class="age">${t("home.age", { age: duration(ticket.ageSeconds + since) })}</span>
+              <a href=${`#/${ticketPath(ticket.number)}`} class="row-link">
+                <span class="number">${ticket.number}</span>
+                <span class="status">${t(`status.${ticket.status}`)}</span>
+                <span class="age">${t("home.age", { age: duration(ticket.ageSeconds + since) })}</span>
+              </a>
             </li>`)}
         </ul>`}
+      ${queue.total > queue.tickets.length && html`<a id="open-queue" class="button-link" href="#/queue">${t("home.wholeQueue", { count: queue.total })}</a>`}
     </section>`;
 }
 
@@ -106,49 +102,24 @@ function ScanResult({ result }) {
   return html`<section id="scan-result" class="card result" data-kind=${kind} role="status">${body}</section>`;
 }
 
-export function Home({ user, onSignOut }) {
-  const { queue, stale } = useQueue(onSignOut);
+export function Home({ user }) {
+  const { queue, stale, failed } = useQueue(authLost);
   const [result, setResult] = useState(null);
-  const [screen, setScreen] = useState("home");
-  const seq = useRef(0);
+  const onScan = (code) => lookUp(code, setResult);
 
-  const onScan = async (code) => {
-    const mine = ++seq.current;
-    try {
-      const data = await graphql(QUERIES.scan, { code });
-      if (mine !== seq.current) return; // a newer scan answered first
-      const found = data.scan;
-      if (found.kind === "UNKNOWN") {
-        const message = t("error.unknownCode", { code });
-        setResult({ kind: "UNKNOWN", code, error: message });
-        answer(false, message);
-        return;
-      }
-      setResult(found);
-      const label = { PRODUCT: found.product?.sku, LOCATION: found.location?.code,
-        WAYBILL: found.shipment?.waybill ?? found.code, TICKET: found.ticket?.number }[found.kind];
-      answer(true, `${t("scan.ok")}\n${label}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.kind === "auth") { onSignOut(); return; }
-      const message = e instanceof ApiError && e.kind === "network" ? t("error.network") : t("error.server", { message: e.message });
-      setResult({ kind: "ERROR", code, error: message });
-      answer(false, message);
-    }
-  };
-
-  if (screen === "arrivals") {
-    return html`<${Arrivals} onBack=${() => setScreen("home")} onSignOut=${onSignOut} />`;
-  }
+  const tasks = HOME_TASKS[user.role] ?? [];
   return html`
     <div id="home" class="home" data-role=${user.role}>
       <div class="who">
         <span id="who">${user.displayName} · <span class="role">${t(`role.${user.role}`)}</span></span>
-        <button id="sign-out" type="button" class="secondary" onClick=${onSignOut}>${t("home.signOut")}</button>
+        <button id="sign-out" type="button" class="secondary" onClick=${() => dispatchEvent(new Event("sign-out"))}>${t("home.signOut")}</button>
       </div>
       <${ScanField} onScan=${onScan} />
-      ${RECEIVING_ROLES.has(user.role) && html`
-        <nav class="tasks"><button id="open-arrivals" type="button" onClick=${() => setScreen("arrivals")}>${t("arrivals.heading")}</button></nav>`}
+      ${tasks.length > 0 && html`
+        <nav class="tasks">${tasks.map((name) => html`
+          <button key=${name} id=${`open-${name}`} type="button" onClick=${() => go(name)}>${t(`task.${name}`)}</button>`)}
+        </nav>`}
       <${ScanResult} result=${result} />
-      <${QueueCard} queue=${queue} stale=${stale} />
+      <${QueueCard} queue=${queue} stale=${stale} failed=${failed} />
     </div>`;
 }

@@ -4,7 +4,6 @@ Playwright in Debian's chromium at a 360x640 touch viewport (STACK-NOTES recipe)
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,17 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.chromium import CHROMIUM_FLAGS, chromium
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _free_port() -> int:
@@ -122,7 +113,7 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
-    executable = shutil.which("chromium")
+    executable = chromium()
     if executable is None:
         raise RuntimeError("Debian's chromium is needed: apt-get install -y chromium")
     return executable

@@ -10,7 +10,8 @@ import re
 import barcode
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_FLAGS, ROOT
+from tests.chromium import CHROMIUM_FLAGS
+from tests.e2e.conftest import ROOT
 from tests.e2e.flows import sign_in, wedge
 
 FRONTEND = ROOT / "frontend"

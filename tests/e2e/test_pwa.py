@@ -11,7 +11,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM_FLAGS, ROOT
+from tests.chromium import CHROMIUM_FLAGS
+from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.e2e.flows import (
     codes_sent,
     gql,

@@ -1,6 +1,6 @@
 // Service worker: a versioned app-shell precache. Bump VERSION whenever a file in SHELL changes;
 // tests/e2e/test_pwa.py checks that SHELL and SCREENS together list every shell file.
-const VERSION = "shell-2026-11-27.5";
+const VERSION = "shell-2026-11-27.6";
 const SHELL = [
   "/",
   "/index.html",
@@ -31,6 +31,7 @@ const SHELL = [
   "/js/views/route-view.js",
   "/js/views/scan-field.js",
   "/js/views/screens.js",
+  "/js/views/settings.js",
   "/js/views/task.js",
   "/js/views/ticket.js",
   "/vendor/preact.mjs",

@@ -3,6 +3,7 @@ let audio = null;
 const MUTE_KEY = "mute";
 
 export const muted = () => localStorage.getItem(MUTE_KEY) === "1";
+export const setMuted = (on) => localStorage.setItem(MUTE_KEY, on ? "1" : "0");
 
 // Browsers start an AudioContext only after a user gesture: call this from a tap or key press.
 export function unlockAudio() {

@@ -36,6 +36,7 @@ def test_arrivals_scanned_offline_are_sent_in_order_once_when_back_online(
     page.wait_for_timeout(900)
     wedge(page, second)
     page.wait_for_selector("#outbox-banner[data-waiting='2']")
+    page.wait_for_selector("#flash", state="hidden")
     page.screenshot(path=str(artifacts / "offline-outbox.png"))
 
     # Still offline, the app reloads from the service worker and the outbox is still there.

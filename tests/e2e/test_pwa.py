@@ -148,6 +148,21 @@ def test_tab_ends_a_scan_and_a_repeat_within_the_delay_is_ignored(page):  # type
     assert page.locator("#arrived li").count() == 1
 
 
+def test_the_repeat_delay_is_set_on_the_device(page):  # type: ignore[no-untyped-def]
+    sign_in(page)
+    page.click("#scanner-settings summary")
+    page.select_option("#repeat-delay", "0")  # never ignore a repeat
+    assert page.evaluate("localStorage.getItem('scanRepeatDelayMs')") == "0"
+    page.click("#open-arrivals")
+    wait_for_scan_field(page)
+    sent = codes_sent(page, "registerParcel")
+    code = f"ZTO-REPEAT-{uuid.uuid4().hex[:8].upper()}"
+    wedge(page, code)
+    wedge(page, code)  # at once: with no delay, a second scan (named as a duplicate)
+    page.wait_for_selector("#arrival-result.result-error")
+    assert sent == [code, code]
+
+
 def test_a_double_read_across_a_screen_change_is_not_a_scan_of_its_own(page):  # type: ignore[no-untyped-def]
     """The first read opens the bin's stock screen while the scanner is still typing the
     second: the rest of that burst lands in the new screen's field and must not be taken

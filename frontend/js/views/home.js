@@ -7,6 +7,7 @@ import { clockTime, duration, language, t } from "../i18n.js";
 import { lookUp } from "../lookup.js";
 import { go, ticketPath } from "../router.js";
 import { ScanField } from "./scan-field.js";
+import { ScannerSettings } from "./settings.js";
 import { HOME_TASKS } from "./screens.js";
 
 const QUEUE_CACHE = "queue";
@@ -121,5 +122,6 @@ export function Home({ user }) {
         </nav>`}
       <${ScanResult} result=${result} />
       <${QueueCard} queue=${queue} stale=${stale} failed=${failed} />
+      <${ScannerSettings} />
     </div>`;
 }

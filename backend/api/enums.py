@@ -4,6 +4,7 @@ import strawberry
 
 from backend.domain.auth.roles import Role as _Role
 from backend.domain.orders.rules import ShipmentStatus as _ShipmentStatus
+from backend.domain.returns import follow_up as _follow_up
 from backend.domain.returns import kinds as _kinds
 from backend.domain.returns import policies as _policies
 from backend.domain.returns.policies import Payer as _Payer
@@ -32,3 +33,5 @@ Decision = strawberry.enum(_kinds.Decision)
 DeclineCode = strawberry.enum(_policies.DeclineCode)
 Grade = strawberry.enum(_policies.Grade)
 Responsibility = strawberry.enum(_policies.Responsibility)
+FollowUpOutcome = strawberry.enum(_follow_up.FollowUpOutcome)
+NewProblem = strawberry.enum(_follow_up.NewProblem)

@@ -129,3 +129,16 @@ class Loaders:
     @cached_property
     def ticket_notes(self) -> DataLoader[int, list[models.TicketNote]]:
         return self._children(models.TicketNote)
+
+    @cached_property
+    def ticket_follow_ups(self) -> DataLoader[int, list[models.FollowUpCall]]:
+        return self._children(models.FollowUpCall)
+
+    @cached_property
+    def follow_ups_raising(self) -> DataLoader[int, list[models.FollowUpCall]]:
+        """Keyed by the ticket a follow-up call opened."""
+        return DataLoader(load_fn=batch.follow_ups_raising)
+
+    @cached_property
+    def return_ticket(self) -> DataLoader[int, models.ReturnTicket | None]:
+        return _by_id(models.ReturnTicket)

@@ -9,6 +9,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaEx
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from backend.api.analytics.queries import AnalyticsQuery
 from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
 from backend.api.errors import should_mask
@@ -30,7 +31,9 @@ MAX_TOKENS = 2_000
 
 
 @strawberry.type
-class Query(AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery, ReturnsQuery):
+class Query(
+    AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery, ReturnsQuery, AnalyticsQuery
+):
     pass
 
 

@@ -21,6 +21,7 @@ from backend.api.returns.lists import ReturnReason
 from backend.api.returns.types import (
     ChecklistAnswer,
     CourierClaim,
+    FollowUpCall,
     InboundWaybill,
     Inspection,
     OutboundShipment,
@@ -66,6 +67,22 @@ async def build_tickets(
     inbound = await _per_ticket(load.ticket_inbound, ids) if h.wants("inboundWaybills") else empty
     claims = await _per_ticket(load.ticket_claims, ids) if h.wants("courierClaims") else empty
     notes = await _per_ticket(load.ticket_notes, ids) if h.wants("notes") else empty
+    calls = (
+        await _per_ticket(load.ticket_follow_ups, ids)
+        if h.wants("followUps", "followUpTickets")
+        else empty
+    )
+    raising = (
+        await _per_ticket(load.follow_ups_raising, ids) if h.wants("raisedInFollowUpOf") else empty
+    )
+    linked_ids = [c.linked_ticket_id for found in calls.values() for c in found]
+    linked_ids += [c.ticket_id for found in raising.values() for c in found]
+    linked_numbers: dict[int, str] = {}
+    if any(linked_ids):
+        wanted_ids = list({i for i in linked_ids if i})
+        linked_numbers = {
+            t.id: t.number for t in await load.return_ticket.load_many(wanted_ids) if t
+        }
 
     people: list[int] = []
     if h.wants("assignee"):
@@ -75,6 +92,7 @@ async def build_tickets(
     people += [r.issued_by_id for found in refunds.values() for r in found]
     people += [c.opened_by_id for found in claims.values() for c in found]
     people += [n.author_id for found in notes.values() for n in found]
+    people += [c.caller_id for found in calls.values() for c in found]
     users = await h.users(people) if people else {}
 
     all_lines = [line for found in lines.values() for line in found]
@@ -176,6 +194,16 @@ async def build_tickets(
             )
             for n in notes.get(row.id, [])
         ]
+        own_calls = calls.get(row.id, [])
+        ticket.follow_ups = [_follow_up(c, users, linked_numbers) for c in own_calls]
+        ticket.follow_up_tickets = [
+            linked_numbers[c.linked_ticket_id]
+            for c in own_calls
+            if c.linked_ticket_id in linked_numbers
+        ]
+        opened_by = raising.get(row.id, [])
+        if opened_by:
+            ticket.raised_in_follow_up_of = linked_numbers.get(opened_by[0].ticket_id)
         if h.wants("label"):
             ticket.label = _label(row, own_lines, skus)
     return tickets
@@ -214,6 +242,22 @@ def _inspection(r: Any, users: dict[int, UserRef]) -> Inspection:
         photos=list(r.photos),
         note=r.note,
         inspector=users.get(r.inspector_id, NOBODY),
+        at=r.at,
+    )
+
+
+def _follow_up(
+    r: models.FollowUpCall, users: dict[int, UserRef], numbers: dict[int, str]
+) -> FollowUpCall:
+    return FollowUpCall(
+        attempt=r.attempt,
+        reached=r.reached,
+        outcome=r.outcome,
+        satisfaction=r.satisfaction,
+        feedback=r.feedback,
+        new_problem=r.new_problem,
+        linked_ticket_number=numbers.get(r.linked_ticket_id) if r.linked_ticket_id else None,
+        caller=users.get(r.caller_id, NOBODY),
         at=r.at,
     )
 

@@ -10,6 +10,7 @@ from backend.api.enums import (
     DeclineCode,
     Grade,
     InspectionStage,
+    NewProblem,
     Payer,
     Responsibility,
     ReturnKind,
@@ -265,3 +266,41 @@ class LinkExceptionParcelInput:
     ticket_number: str = strawberry.field(description="The exception ticket.")
     application_number: str = strawberry.field(description="The approved ticket it belongs to.")
     note: str = ""
+
+
+@strawberry.input
+class NewProblemTicketInput:
+    """The application a reached customer asked for in a follow-up call."""
+
+    kind: ReturnKind  # type: ignore[valid-type]
+    reason_code: str
+    details: str = ""
+    lines: list[ReturnApplicationLineInput]
+    order_number: str = strawberry.field(
+        default="",
+        description="Default: this ticket's order; or another order of the same customer "
+        "(an exchange's replacement).",
+    )
+    window_override_reason: str = strawberry.field(
+        default="", description="Why a late application is accepted."
+    )
+
+
+@strawberry.input
+class RecordFollowUpInput:
+    idempotency_key: str = strawberry.field(description=_KEY)
+    ticket_number: str
+    reached: bool = strawberry.field(description="Whether the customer answered.")
+    satisfaction: int | None = strawberry.field(
+        default=None, description="1 to 5; required when reached, refused when not."
+    )
+    feedback: str = strawberry.field(
+        default="", description="What the customer said; required with a new problem."
+    )
+    new_problem: NewProblem = strawberry.field(  # type: ignore[valid-type]
+        default=NewProblem.NONE,
+        description="REOPEN this ticket, or open a NEW_TICKET linked to it.",
+    )
+    new_ticket: NewProblemTicketInput | None = strawberry.field(
+        default=None, description="With NEW_TICKET: the new application."
+    )

@@ -24,6 +24,7 @@ from backend.services.returns import (
     arrivals,
     casework,
     decisions,
+    follow_up,
     inspections,
     money,
     shipping,
@@ -57,6 +58,18 @@ def _id(value: strawberry.ID, field: str) -> int:
     if number <= 0:
         raise DomainError(ErrorCode.INVALID, "Not an id.", field)
     return number
+
+
+def _application_line(line: inputs.ReturnApplicationLineInput) -> applications.ApplicationLine:
+    return applications.ApplicationLine(
+        line.sku,
+        line.quantity,
+        line.wanted_sku,
+        line.wanted_model,
+        line.wanted_style,
+        line.wanted_colour,
+        line.wanted_size,
+    )
 
 
 async def _answer(info: Info, call: Call) -> tuple[Answer | None, list[UserError]]:
@@ -117,18 +130,7 @@ class ReturnsMutation:
             kind=input.kind,
             reason_code=input.reason_code,
             details=input.details,
-            lines=[
-                applications.ApplicationLine(
-                    line.sku,
-                    line.quantity,
-                    line.wanted_sku,
-                    line.wanted_model,
-                    line.wanted_style,
-                    line.wanted_colour,
-                    line.wanted_size,
-                )
-                for line in input.lines
-            ],
+            lines=[_application_line(line) for line in input.lines],
             return_waybill=input.return_waybill,
             return_courier=input.return_courier,
             window_override_reason=input.window_override_reason,
@@ -388,6 +390,35 @@ class ReturnsMutation:
             input.idempotency_key, input.ticket_number, input.text, list(input.photos)
         )
         return await _run(info, lambda bus, who: casework.add_ticket_note(bus, who, cmd))
+
+    @strawberry.mutation(
+        description="Record a follow-up call (Art. 25.1): a reached call or the third failed "
+        "attempt closes the ticket; a new problem reopens it or opens a linked ticket."
+    )
+    @gated
+    async def record_follow_up(
+        self, info: Info, input: inputs.RecordFollowUpInput
+    ) -> ReturnTicketPayload:
+        wanted = input.new_ticket
+        cmd = follow_up.RecordFollowUp(
+            idempotency_key=input.idempotency_key,
+            ticket_number=input.ticket_number,
+            reached=input.reached,
+            satisfaction=input.satisfaction,
+            feedback=input.feedback,
+            new_problem=input.new_problem,
+            new_ticket=None
+            if wanted is None
+            else follow_up.NewProblemTicket(
+                kind=wanted.kind,
+                reason_code=wanted.reason_code,
+                details=wanted.details,
+                lines=[_application_line(line) for line in wanted.lines],
+                order_number=wanted.order_number,
+                window_override_reason=wanted.window_override_reason,
+            ),
+        )
+        return await _run(info, lambda bus, who: follow_up.record_follow_up(bus, who, cmd))
 
     @strawberry.mutation(description="Put the ticket on hold, with a reason.")
     @gated

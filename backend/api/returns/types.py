@@ -14,8 +14,10 @@ from backend.api.catalogue.types import Product
 from backend.api.enums import (
     ClaimStatus,
     DeclineCode,
+    FollowUpOutcome,
     Grade,
     InspectionStage,
+    NewProblem,
     OutboundPurpose,
     OutboundStatus,
     Payer,
@@ -148,6 +150,23 @@ class TicketNote:
 
 
 @strawberry.type
+class FollowUpCall:
+    """One follow-up call to the customer (回访, Art. 25.1), failed attempts included."""
+
+    attempt: int = strawberry.field(description="The call's number in its round, from 1.")
+    reached: bool
+    outcome: FollowUpOutcome  # type: ignore[valid-type]
+    satisfaction: int | None = strawberry.field(description="1 to 5, when reached.")
+    feedback: str
+    new_problem: NewProblem  # type: ignore[valid-type]
+    linked_ticket_number: str | None = strawberry.field(
+        description="The ticket opened for the new problem raised on this call."
+    )
+    caller: UserRef
+    at: datetime
+
+
+@strawberry.type
 class ReturnLabel:
     """What the clerk prints and sticks on the goods (Art. 10, 20)."""
 
@@ -219,6 +238,18 @@ class ReturnTicket:
     inbound_waybills: list[InboundWaybill] = strawberry.field(default_factory=list)
     courier_claims: list[CourierClaim] = strawberry.field(default_factory=list)
     notes: list[TicketNote] = strawberry.field(default_factory=list)
+    follow_ups: list[FollowUpCall] = strawberry.field(
+        default_factory=list, description="The follow-up calls, in order (Art. 25.1)."
+    )
+    follow_up_tickets: list[str] = strawberry.field(
+        default_factory=list,
+        description="Numbers of the tickets opened for new problems raised in this ticket's "
+        "follow-up calls.",
+    )
+    raised_in_follow_up_of: str | None = strawberry.field(
+        default=None,
+        description="The ticket in whose follow-up call this ticket's problem was raised.",
+    )
     label: ReturnLabel = strawberry.field(
         default_factory=lambda: ReturnLabel(
             ticket_number="", customer_name="", exchange_need="", exchange_need_en="", print_url=""

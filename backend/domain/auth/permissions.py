@@ -103,8 +103,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cancelTicket": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.CS_MANAGER, Role.PARTNER}),
     "reopenTicket": _MANAGERS,
     "closeTicket": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE, Role.LOGISTICS, Role.FINANCE}),
+    "recordFollowUp": _CS,  # the follow-up call (Art. 25.1)
     "setShippingPayer": _CS,
     "linkExceptionParcel": _CS,
+    # return analytics (Art. 25.2): the supervisors' figures; the money also for finance
+    "returnAnalytics": _MANAGERS,
+    "returnMoneyAnalytics": _MANAGERS | {Role.FINANCE},
 }
 
 

@@ -2,6 +2,7 @@
 
 from backend.persistence.models.auth import ApiKey, AuthToken, User
 from backend.persistence.models.catalogue import Barcode, Category, Product, Supplier
+from backend.persistence.models.follow_up import FollowUpCall
 from backend.persistence.models.idempotency import IdempotencyRecord
 from backend.persistence.models.orders import (
     Customer,
@@ -38,6 +39,7 @@ __all__ = [
     "CourierClaim",
     "Customer",
     "DefectTag",
+    "FollowUpCall",
     "IdempotencyRecord",
     "InboundWaybill",
     "Inspection",

@@ -10,6 +10,7 @@ from tortoise.models import Model
 
 from backend.persistence.models import (
     Barcode,
+    FollowUpCall,
     OrderLine,
     Shipment,
     ShipmentLine,
@@ -70,3 +71,13 @@ def children_by_ticket(model: Any) -> Callable[[Sequence[int]], Awaitable[list[l
         return [found.get(i, []) for i in ticket_ids]
 
     return load
+
+
+async def follow_ups_raising(ticket_ids: Sequence[int]) -> list[list[FollowUpCall]]:
+    """The follow-up calls that opened each of these tickets (a new problem raised on
+    another ticket's call), in one statement."""
+    found: dict[int, list[FollowUpCall]] = defaultdict(list)
+    for row in await FollowUpCall.filter(linked_ticket_id__in=list(set(ticket_ids))).order_by("id"):
+        assert row.linked_ticket_id is not None
+        found[row.linked_ticket_id].append(row)
+    return [found.get(i, []) for i in ticket_ids]

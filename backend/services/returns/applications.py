@@ -175,69 +175,82 @@ async def _lines(
 
 async def request_return(pubsub: PubSub, actor: Principal, cmd: RequestReturn) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
-        order = await visible_order(actor, cmd.order_number)
-        skus = [line.sku for line in cmd.lines]
-        windows = [
-            int(str(days))
-            for days in await Product.filter(sku__in=skus).values_list(
-                "return_window_days", flat=True
-            )
-        ]
-        may_override = actor.role in MAY_OVERRIDE_WINDOW
-        try:
-            window = policies.check_application(
-                reason_code=cmd.reason_code,
-                details=cmd.details,
-                line_count=len(cmd.lines),
-                delivered_at=order.delivered_at,
-                window_days=min(windows, default=7),
-                now=datetime.now(UTC),
-                window_override_reason=cmd.window_override_reason if may_override else "",
-            )
-        except DomainError as refused:
-            if refused.code is ErrorCode.WINDOW_EXPIRED and cmd.window_override_reason:
-                raise DomainError(
-                    ErrorCode.NOT_ALLOWED,
-                    "Only customer service may accept an application past the window.",
-                    "windowOverrideReason",
-                ) from refused
-            raise
-        reason = await repo.reason_by_code(validation.code(cmd.reason_code, "reasonCode"))
-        if reason is None:
-            raise DomainError(ErrorCode.INVALID, "No such return reason.", "reasonCode")
-        lines = await _lines(order, cmd.kind, cmd.lines)
-        customer = await order.customer
-        assignee = (
-            (await casefile.staff_member(cmd.assignee)).id
-            if cmd.assignee
-            else await casefile.default_assignee(actor)
-        )
-        waybill = validation.code(cmd.return_waybill, "returnWaybill") if cmd.return_waybill else ""
-        courier = validation.text(cmd.return_courier, "returnCourier", max_length=64)
-        ticket = await casefile.open_ticket(
-            uow,
-            actor,
-            workflow.flow_for(ReturnSource.CUSTOMER_RETURN, cmd.kind),
-            lines=lines,
-            detail={"orderNumber": order.number, "windowOverridden": window.overridden},
-            inbound_waybill=(waybill, courier, None) if waybill else None,
-            partner_id=order.partner_id,
-            order_id=order.id,
-            customer_id=customer.id,
-            customer_name=customer.name,
-            customer_phone=customer.phone,
-            warehouse_id=await casefile.receiving_warehouse(order.id, "orderNumber"),
-            reason_id=reason.id,
-            details=validation.text(cmd.details, "details", max_length=validation.LONG_TEXT),
-            assignee_id=assignee,
-            shipping_payer=policies.shipping_fee_payer(reason.is_quality),
-            window_deadline=window.deadline,
-            window_override_reason=cmd.window_override_reason.strip() if window.overridden else "",
-        )
-        return _ticket(ticket)
+        return _ticket(await open_application(uow, actor, cmd))
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "requestReturn", casefile.request_of(cmd), work
+    )
+
+
+async def open_application(
+    uow: UnitOfWork,
+    actor: Principal,
+    cmd: RequestReturn,
+    detail: dict[str, Any] | None = None,
+) -> ReturnTicket:
+    """An application with every Art. 26 check, inside the caller's transaction (a new
+    problem raised in a follow-up call opens one too); `detail` joins its first history
+    row."""
+    order = await visible_order(actor, cmd.order_number)
+    skus = [line.sku for line in cmd.lines]
+    windows = [
+        int(str(days))
+        for days in await Product.filter(sku__in=skus).values_list("return_window_days", flat=True)
+    ]
+    may_override = actor.role in MAY_OVERRIDE_WINDOW
+    try:
+        window = policies.check_application(
+            reason_code=cmd.reason_code,
+            details=cmd.details,
+            line_count=len(cmd.lines),
+            delivered_at=order.delivered_at,
+            window_days=min(windows, default=7),
+            now=datetime.now(UTC),
+            window_override_reason=cmd.window_override_reason if may_override else "",
+        )
+    except DomainError as refused:
+        if refused.code is ErrorCode.WINDOW_EXPIRED and cmd.window_override_reason:
+            raise DomainError(
+                ErrorCode.NOT_ALLOWED,
+                "Only customer service may accept an application past the window.",
+                "windowOverrideReason",
+            ) from refused
+        raise
+    reason = await repo.reason_by_code(validation.code(cmd.reason_code, "reasonCode"))
+    if reason is None:
+        raise DomainError(ErrorCode.INVALID, "No such return reason.", "reasonCode")
+    lines = await _lines(order, cmd.kind, cmd.lines)
+    customer = await order.customer
+    assignee = (
+        (await casefile.staff_member(cmd.assignee)).id
+        if cmd.assignee
+        else await casefile.default_assignee(actor)
+    )
+    waybill = validation.code(cmd.return_waybill, "returnWaybill") if cmd.return_waybill else ""
+    courier = validation.text(cmd.return_courier, "returnCourier", max_length=64)
+    return await casefile.open_ticket(
+        uow,
+        actor,
+        workflow.flow_for(ReturnSource.CUSTOMER_RETURN, cmd.kind),
+        lines=lines,
+        detail={
+            "orderNumber": order.number,
+            "windowOverridden": window.overridden,
+            **(detail or {}),
+        },
+        inbound_waybill=(waybill, courier, None) if waybill else None,
+        partner_id=order.partner_id,
+        order_id=order.id,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        customer_phone=customer.phone,
+        warehouse_id=await casefile.receiving_warehouse(order.id, "orderNumber"),
+        reason_id=reason.id,
+        details=validation.text(cmd.details, "details", max_length=validation.LONG_TEXT),
+        assignee_id=assignee,
+        shipping_payer=policies.shipping_fee_payer(reason.is_quality),
+        window_deadline=window.deadline,
+        window_override_reason=cmd.window_override_reason.strip() if window.overridden else "",
     )
 
 

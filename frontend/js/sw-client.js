@@ -23,6 +23,10 @@ export async function registerServiceWorker() {
       });
     });
     await navigator.serviceWorker.ready;
+    // Ready means this page is served by it (it claims open pages once active).
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
     document.body.dataset.sw = "ready";
     // Look for a new version when the app comes back to the foreground.
     document.addEventListener("visibilitychange", () => {

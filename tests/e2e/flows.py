@@ -31,6 +31,11 @@ def wedge(page, code: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Enter")
 
 
+def wait_for_service_worker(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the service worker controls the page: only then is a reload served offline."""
+    page.wait_for_function("!!navigator.serviceWorker.controller", timeout=15_000)
+
+
 def wait_for_scan_field(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function("document.activeElement?.id === 'scan-input'", timeout=5_000)
 

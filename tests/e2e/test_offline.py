@@ -5,7 +5,14 @@ connection returns, and never book twice; a change the server refuses waits for 
 from __future__ import annotations
 
 from tests.e2e.conftest import db_rows
-from tests.e2e.flows import mutate, sign_in, ticket_at, wait_for_scan_field, wedge
+from tests.e2e.flows import (
+    mutate,
+    sign_in,
+    ticket_at,
+    wait_for_scan_field,
+    wait_for_service_worker,
+    wedge,
+)
 
 ARRIVALS = "SELECT COUNT(*) FROM ticket_event e JOIN return_ticket t ON t.id = e.ticket_id "
 ARRIVALS += "WHERE t.number = ? AND e.action = 'RECEIVE'"
@@ -28,6 +35,7 @@ def test_arrivals_scanned_offline_are_sent_in_order_once_when_back_online(
     first = ticket_at(server, "offline-a", "APPROVED")["number"]
     second = ticket_at(server, "offline-b", "APPROVED")["number"]
     open_arrivals(page)
+    wait_for_service_worker(page)  # the offline reload below comes from it
 
     page.context.set_offline(True)
     page.wait_for_selector("#connection[data-state=offline]")

@@ -12,6 +12,8 @@ from strawberry.types import ExecutionContext
 from backend.api.analytics.queries import AnalyticsQuery
 from backend.api.auth.resolvers import AuthMutation, AuthQuery
 from backend.api.catalogue.queries import CatalogueQuery
+from backend.api.corrective_actions.mutations import CorrectiveActionMutation
+from backend.api.corrective_actions.queries import CorrectiveActionQuery
 from backend.api.errors import should_mask
 from backend.api.execution import FastExecutionContext
 from backend.api.guard import guard
@@ -32,13 +34,27 @@ MAX_TOKENS = 2_000
 
 @strawberry.type
 class Query(
-    AuthQuery, CatalogueQuery, StockQuery, OrderQuery, ListsQuery, ReturnsQuery, AnalyticsQuery
+    AuthQuery,
+    CatalogueQuery,
+    StockQuery,
+    OrderQuery,
+    ListsQuery,
+    ReturnsQuery,
+    AnalyticsQuery,
+    CorrectiveActionQuery,
 ):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, StockMutation, OrderMutation, ListsMutation, ReturnsMutation):
+class Mutation(
+    AuthMutation,
+    StockMutation,
+    OrderMutation,
+    ListsMutation,
+    ReturnsMutation,
+    CorrectiveActionMutation,
+):
     pass
 
 

@@ -1,10 +1,18 @@
 """Return analytics (Art. 25.2): a checked filter with its codes resolved; the figures
-themselves come from SQL aggregates in persistence/queries/analytics.py."""
+themselves come from SQL aggregates in persistence/queries/analytics.py; `figures` gives
+the headline ones of one filter (a corrective action's effect)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backend.domain.errors import DomainError, ErrorCode
-from backend.domain.returns.analytics import AnalyticsFilter, check_filter
+from backend.domain.returns.analytics import (
+    AnalyticsFilter,
+    check_filter,
+    inspection_figures,
+    share,
+)
 from backend.persistence.queries import analytics as q
 
 
@@ -42,4 +50,43 @@ async def resolve(f: AnalyticsFilter) -> q.ResolvedFilter:
         ),
         sources=f.sources,
         kinds=f.kinds,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The headline figures of one filter: returns, the return rate, customer damage."""
+
+    tickets: int
+    units: int
+    shipped_units: int
+    return_rate: float | None  # returned units / shipped units
+    qc_units: int
+    customer_units: int
+    customer_damage_share: float | None  # customer_units / qc_units
+
+    def as_json(self) -> dict[str, int | float | None]:
+        return {
+            "tickets": self.tickets,
+            "units": self.units,
+            "shippedUnits": self.shipped_units,
+            "returnRate": self.return_rate,
+            "qcUnits": self.qc_units,
+            "customerUnits": self.customer_units,
+            "customerDamageShare": self.customer_damage_share,
+        }
+
+
+async def figures(f: q.ResolvedFilter) -> Figures:
+    """The same aggregates `returnAnalytics` answers (totals, inspections), for one filter."""
+    totals = await q.totals(f)
+    inspected = inspection_figures(await q.inspection_groups(f))
+    return Figures(
+        tickets=totals.tickets,
+        units=totals.units,
+        shipped_units=totals.shipped_units,
+        return_rate=share(totals.units, totals.shipped_units),
+        qc_units=inspected.qc_units,
+        customer_units=inspected.customer_units,
+        customer_damage_share=inspected.customer_share,
     )

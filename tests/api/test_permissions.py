@@ -67,6 +67,7 @@ _SCALARS: dict[str, Any] = {
     "Boolean": lambda: False,
     "ID": lambda: "1",
     "DateTime": lambda: datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
+    "Date": lambda: "2026-01-01",
     "Decimal": lambda: str(Decimal("1.00")),
     "String": lambda: f"perm-{next(_unique)}",  # unique: also a fresh idempotency key
 }

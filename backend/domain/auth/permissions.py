@@ -24,6 +24,8 @@ _CASE_LEADS = frozenset(
     {Role.ADMIN, Role.CUSTOMER_SERVICE, Role.SUPERVISOR, Role.CS_MANAGER, Role.CS_DIRECTOR}
 )
 _MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.CS_MANAGER, Role.CS_DIRECTOR})
+_SUPERVISORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+_APPROVERS = frozenset({Role.ADMIN, Role.CS_MANAGER, Role.CS_DIRECTOR})
 _RESERVING = frozenset({Role.ADMIN, Role.WAREHOUSE, Role.LOGISTICS, Role.CUSTOMER_SERVICE})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -109,6 +111,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # return analytics (Art. 25.2): the supervisors' figures; the money also for finance
     "returnAnalytics": _MANAGERS,
     "returnMoneyAnalytics": _MANAGERS | {Role.FINANCE},
+    # corrective and preventive actions (Art. 25.3): which step is whose is checked per
+    # action in domain/returns/corrective_actions.py (an owner may be any staff user)
+    "correctiveActions": STAFF,
+    "correctiveAction": STAFF,
+    "proposeCorrectiveAction": _SUPERVISORS,
+    "reviseCorrectiveAction": _SUPERVISORS,
+    "approveCorrectiveAction": _APPROVERS,
+    "sendBackCorrectiveAction": _APPROVERS,
+    "markCorrectiveActionImplemented": STAFF,
+    "verifyCorrectiveAction": _SUPERVISORS,
 }
 
 

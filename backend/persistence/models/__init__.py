@@ -2,6 +2,13 @@
 
 from backend.persistence.models.auth import ApiKey, AuthToken, User
 from backend.persistence.models.catalogue import Barcode, Category, Product, Supplier
+from backend.persistence.models.corrective_actions import (
+    CorrectiveAction,
+    CorrectiveActionEvent,
+    CorrectiveActionProduct,
+    CorrectiveActionReason,
+    CorrectiveActionTicket,
+)
 from backend.persistence.models.follow_up import FollowUpCall
 from backend.persistence.models.idempotency import IdempotencyRecord
 from backend.persistence.models.orders import (
@@ -35,6 +42,11 @@ __all__ = [
     "Barcode",
     "Category",
     "ChecklistItem",
+    "CorrectiveAction",
+    "CorrectiveActionEvent",
+    "CorrectiveActionProduct",
+    "CorrectiveActionReason",
+    "CorrectiveActionTicket",
     "Counter",
     "CourierClaim",
     "Customer",

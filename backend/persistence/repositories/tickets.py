@@ -26,6 +26,7 @@ from backend.persistence.models import (
     TicketEvent,
     User,
 )
+from backend.persistence.repositories import counters
 from backend.persistence.repositories.stock import LocationRef, location_of_row
 
 _ENDED = (TicketStatus.DECLINED.value, TicketStatus.CANCELLED.value)
@@ -33,13 +34,7 @@ _ENDED = (TicketStatus.DECLINED.value, TicketStatus.CANCELLED.value)
 
 async def next_number(prefix: str) -> str:
     """RT2026000001: the counter is advanced by one atomic statement per number."""
-    await transaction.execute(
-        "INSERT INTO counter (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", [prefix]
-    )
-    rows = await transaction.fetch(
-        "UPDATE counter SET value = value + 1 WHERE name = ? RETURNING value", [prefix]
-    )
-    return f"{prefix}{int(rows[0]['value']):06d}"
+    return f"{prefix}{await counters.advance(prefix):06d}"
 
 
 async def ticket_by_number(number: str) -> ReturnTicket | None:

@@ -1,0 +1,1 @@
+"""Corrective and preventive actions (Art. 25.3) in the API."""

@@ -83,7 +83,9 @@ _PG_TABLES = (
     " customer, auth_token, api_key, app_user, partner, barcode, product, supplier, category,"
     " location, zone, warehouse, return_reason, defect_tag, checklist_item, counter, photo,"
     " return_ticket, return_line, ticket_event, inspection, refund, outbound_shipment,"
-    " inbound_waybill, courier_claim, ticket_note"
+    " inbound_waybill, courier_claim, ticket_note, follow_up_call, corrective_action,"
+    " corrective_action_reason, corrective_action_product, corrective_action_ticket,"
+    " corrective_action_event"
 )
 
 

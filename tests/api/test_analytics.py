@@ -578,3 +578,39 @@ async def test_who_may_read_the_analytics(gql, actors, catalogue, role, figures,
             assert "errors" not in body, body
         else:
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+
+
+SATISFACTION = """
+query($filter: AnalyticsFilter!) { returnAnalytics(filter: $filter) { satisfaction {
+  calls tickets reachedCalls unreachable ratedCalls averageScore scores { score calls } } } }
+"""
+
+
+async def test_satisfaction_is_averaged_over_the_reached_follow_up_calls(gql, actors, desk):
+    from tests.api.test_follow_up import in_follow_up, recorded
+
+    happy = await in_follow_up(desk, "SO-SAT-1")
+    unhappy = await in_follow_up(desk, "SO-SAT-2")
+    silent = await in_follow_up(desk, "SO-SAT-3")
+    await recorded(desk, happy, reached=True, satisfaction=5, feedback="Great")
+    await recorded(desk, unhappy, reached=False)  # no answer, then reached
+    await recorded(desk, unhappy, reached=True, satisfaction=2, feedback="Slow refund")
+    for _ in range(3):  # the third failed call ends it as unreachable
+        await recorded(desk, silent, reached=False)
+
+    body = await gql(SATISFACTION, {"filter": {}}, actors[Role.SUPERVISOR])
+    assert "errors" not in body, body
+    found = body["data"]["returnAnalytics"]["satisfaction"]
+    assert {k: v for k, v in found.items() if k != "scores"} == {
+        "calls": 6,
+        "tickets": 3,
+        "reachedCalls": 2,
+        "unreachable": 1,
+        "ratedCalls": 2,
+        "averageScore": 3.5,
+    }
+    assert [s["calls"] for s in found["scores"]] == [0, 1, 0, 0, 1]  # scores 1..5
+    # A filter that leaves the tickets out leaves their calls out.
+    body = await gql(SATISFACTION, {"filter": {"reasonCode": "WRONG_SIZE"}}, actors[Role.ADMIN])
+    assert body["data"]["returnAnalytics"]["satisfaction"]["calls"] == 0
+    assert body["data"]["returnAnalytics"]["satisfaction"]["averageScore"] is None

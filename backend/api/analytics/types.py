@@ -133,6 +133,23 @@ def _ms(value: float) -> float:
     return round(value, 3)
 
 
+@strawberry.type
+class ScoreCount:
+    score: int
+    calls: int
+
+
+@strawberry.type
+class SatisfactionAnalytics:
+    calls: int = strawberry.field(description="Follow-up calls made (every attempt).")
+    tickets: int = strawberry.field(description="Tickets called.")
+    reached_calls: int
+    unreachable: int = strawberry.field(description="Follow-ups ended after 3 failed calls.")
+    rated_calls: int = strawberry.field(description="Calls that gave a satisfaction score.")
+    average_score: float | None = strawberry.field(description="Mean of the scores, 1-5.")
+    scores: list[ScoreCount] = strawberry.field(description="Calls per score, 1 to 5.")
+
+
 @strawberry.type(
     description="Return analytics for a filter (Art. 25.2); each field is one SQL aggregate."
 )
@@ -201,6 +218,19 @@ class ReturnAnalytics:
                 customer_units=found.customer_units,
                 share=found.customer_share,
             ),
+        )
+
+    @strawberry.field(description="Follow-up calls (Art. 25.1) and the satisfaction given.")
+    async def satisfaction(self) -> SatisfactionAnalytics:
+        found = await q.satisfaction(self.filter)
+        return SatisfactionAnalytics(
+            calls=found.calls,
+            tickets=found.tickets,
+            reached_calls=found.reached,
+            unreachable=found.unreachable,
+            rated_calls=found.rated,
+            average_score=None if found.average is None else round(found.average, 2),
+            scores=[ScoreCount(score=n, calls=c) for n, c in sorted(found.by_score.items())],
         )
 
     @strawberry.field(description="Every stage, in order, with its median and p90.")

@@ -433,3 +433,42 @@ async def refunds(f: ResolvedFilter) -> RefundTotal:
     )
     row = rows[0]
     return RefundTotal(int(row["refunds"]), int(row["tickets"]), _money(row["cents"]))
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionTotal:
+    calls: int
+    tickets: int
+    reached: int
+    unreachable: int
+    rated: int
+    average: float | None
+    by_score: dict[int, int]
+
+
+async def satisfaction(f: ResolvedFilter) -> SatisfactionTotal:
+    """Follow-up calls on the filter's tickets: how many, how many reached the customer or
+    ended unreachable, and the satisfaction the reached ones gave (1-5)."""
+    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
+    scores = ", ".join(
+        f"SUM(CASE WHEN c.satisfaction = {n} THEN 1 ELSE 0 END) AS s{n}" for n in range(1, 6)
+    )
+    rows = await transaction.fetch(
+        "SELECT COUNT(*) AS calls, COUNT(DISTINCT c.ticket_id) AS tickets,"
+        " SUM(CASE WHEN c.outcome = 'REACHED' THEN 1 ELSE 0 END) AS reached,"
+        " SUM(CASE WHEN c.outcome = 'UNREACHABLE' THEN 1 ELSE 0 END) AS unreachable,"
+        " COUNT(c.satisfaction) AS rated, AVG(c.satisfaction * 1.0) AS average,"
+        f" {scores} FROM follow_up_call c JOIN return_ticket t ON t.id = c.ticket_id"
+        f" WHERE {where}",
+        values,
+    )
+    row = rows[0]
+    return SatisfactionTotal(
+        calls=int(row["calls"]),
+        tickets=int(row["tickets"]),
+        reached=int(row["reached"] or 0),
+        unreachable=int(row["unreachable"] or 0),
+        rated=int(row["rated"]),
+        average=None if row["average"] is None else float(row["average"]),
+        by_score={n: int(row[f"s{n}"] or 0) for n in range(1, 6)},
+    )

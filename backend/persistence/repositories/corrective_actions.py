@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.expressions import F
-
 from backend.domain.auth.roles import Role
 from backend.domain.returns.corrective_actions import CorrectiveMove, CorrectiveStatus
 from backend.persistence.models import (
@@ -24,6 +22,7 @@ from backend.persistence.models import (
     User,
 )
 from backend.persistence.repositories import counters
+from backend.persistence.repositories.versioning import change as change
 
 
 async def next_number(prefix: str, year: int) -> str:
@@ -33,21 +32,6 @@ async def next_number(prefix: str, year: int) -> str:
 
 async def by_number(number: str) -> CorrectiveAction | None:
     return await CorrectiveAction.get_or_none(number=number)
-
-
-async def change(row: CorrectiveAction, /, **changes: Any) -> bool:
-    """Apply `changes` if nobody changed the action since it was read; bumps its version."""
-    now = datetime.now(UTC)
-    updated = await CorrectiveAction.filter(id=row.id, version=row.version).update(
-        version=F("version") + 1, updated_at=now, **changes
-    )
-    if updated != 1:
-        return False
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.version += 1
-    row.updated_at = now
-    return True
 
 
 async def add_event(

@@ -8,8 +8,6 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.expressions import F
-
 from backend.domain.auth.roles import Role
 from backend.domain.returns.kinds import TicketStatus, WaybillStatus
 from backend.domain.stock.kinds import ZoneKind
@@ -28,6 +26,7 @@ from backend.persistence.models import (
 )
 from backend.persistence.repositories import counters
 from backend.persistence.repositories.stock import LocationRef, location_of_row
+from backend.persistence.repositories.versioning import change as change
 
 _ENDED = (TicketStatus.DECLINED.value, TicketStatus.CANCELLED.value)
 
@@ -52,21 +51,6 @@ async def ticket_by_inbound_waybill(waybill: str) -> ReturnTicket | None:
         .first()
     )
     return await ReturnTicket.get(id=found.ticket_id) if found else None
-
-
-async def change(ticket: ReturnTicket, **changes: Any) -> bool:
-    """Apply `changes` if nobody changed the ticket since it was read; bumps its version."""
-    now = datetime.now(UTC)
-    updated = await ReturnTicket.filter(id=ticket.id, version=ticket.version).update(
-        version=F("version") + 1, updated_at=now, **changes
-    )
-    if updated != 1:
-        return False
-    for name, value in changes.items():
-        setattr(ticket, name, value)
-    ticket.version += 1
-    ticket.updated_at = now
-    return True
 
 
 async def add_event(

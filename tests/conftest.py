@@ -85,7 +85,8 @@ _PG_TABLES = (
     " return_ticket, return_line, ticket_event, inspection, refund, outbound_shipment,"
     " inbound_waybill, courier_claim, ticket_note, follow_up_call, corrective_action,"
     " corrective_action_reason, corrective_action_product, corrective_action_ticket,"
-    " corrective_action_event"
+    " corrective_action_event, supplier_availability, purchase_request, reorder_policy, abc_run,"
+    " ticket_export"
 )
 
 

@@ -9,7 +9,14 @@ from backend.persistence.models.corrective_actions import (
     CorrectiveActionReason,
     CorrectiveActionTicket,
 )
+from backend.persistence.models.exports import TicketExport
 from backend.persistence.models.follow_up import FollowUpCall
+from backend.persistence.models.inventory import (
+    AbcRun,
+    PurchaseRequest,
+    ReorderPolicy,
+    SupplierAvailability,
+)
 from backend.persistence.models.idempotency import IdempotencyRecord
 from backend.persistence.models.orders import (
     Customer,
@@ -37,6 +44,11 @@ from backend.persistence.models.tickets import (
 )
 
 __all__ = [
+    "AbcRun",
+    "PurchaseRequest",
+    "ReorderPolicy",
+    "SupplierAvailability",
+    "TicketExport",
     "ApiKey",
     "AuthToken",
     "Barcode",

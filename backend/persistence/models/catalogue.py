@@ -1,5 +1,6 @@
 from tortoise import fields, models
 
+from backend.domain.inventory.kinds import AbcClass
 from backend.domain.stock.kinds import SupplyMode
 
 
@@ -44,6 +45,10 @@ class Product(models.Model):
     )
     supplier_id: int | None
     active = fields.BooleanField(default=True)
+    # ABC class by consumption value, from the latest classification run (AbcRun).
+    abc_class = fields.CharEnumField(AbcClass, max_length=1, null=True)
+    abc_value = fields.DecimalField(max_digits=16, decimal_places=2, null=True)
+    abc_classified_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -92,6 +92,7 @@ class Shipment(models.Model):
 
     class Meta:
         table = "shipment"
+        indexes = (("shipped_at",), ("order_id",))
 
 
 class ShipmentLine(models.Model):
@@ -112,3 +113,4 @@ class ShipmentLine(models.Model):
 
     class Meta:
         table = "shipment_line"
+        indexes = (("shipment_id", "product_id", "quantity"),)

@@ -97,9 +97,17 @@ class ReturnTicket(models.Model):
     created_by_id: int
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now_add=True)
+    # Milestones, kept with each move so cycle-time analytics need no scan of the history:
+    # first approve or decline, first arrival, first QC inspection, first refund, last close.
+    decided_at = fields.DatetimeField(null=True)
+    arrived_at = fields.DatetimeField(null=True)
+    qc_inspected_at = fields.DatetimeField(null=True)
+    first_refund_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "return_ticket"
+        indexes = (("created_at", "warehouse_id", "status"),)
 
 
 class ReturnLine(models.Model):
@@ -189,6 +197,7 @@ class Inspection(models.Model):
 
     class Meta:
         table = "inspection"
+        indexes = (("line_id",),)
 
 
 class Refund(models.Model):

@@ -11,13 +11,13 @@ from backend.persistence.models.corrective_actions import (
 )
 from backend.persistence.models.exports import TicketExport
 from backend.persistence.models.follow_up import FollowUpCall
+from backend.persistence.models.idempotency import IdempotencyRecord
 from backend.persistence.models.inventory import (
     AbcRun,
     PurchaseRequest,
     ReorderPolicy,
     SupplierAvailability,
 )
-from backend.persistence.models.idempotency import IdempotencyRecord
 from backend.persistence.models.orders import (
     Customer,
     OrderLine,

@@ -131,6 +131,11 @@ class Migration(migrations.Migration):
             index=Index(fields=['line_id']),
         ),
         ops.AddField(
+            model_name='Supplier',
+            name='partner',
+            field=fields.ForeignKeyField('models.Partner', source_field='partner_id', null=True, db_constraint=True, to_field='id', related_name='suppliers', on_delete=OnDelete.RESTRICT),
+        ),
+        ops.AddField(
             model_name='Product',
             name='abc_class',
             field=fields.CharEnumField(null=True, description='A: A\nB: B\nC: C', enum_type=AbcClass, max_length=1),

@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields, models
 
 from backend.domain.inventory.kinds import AbcClass
 from backend.domain.stock.kinds import SupplyMode
+
+if TYPE_CHECKING:
+    from backend.persistence.models.orders import Partner
 
 
 class Category(models.Model):
@@ -19,6 +24,11 @@ class Supplier(models.Model):
     code = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
     contact = fields.CharField(max_length=200, default="")
+    # The partner account a just-in-time supplier reports availability and shipments with.
+    partner: fields.ForeignKeyNullableRelation["Partner"] = fields.ForeignKeyField(
+        "models.Partner", related_name="suppliers", null=True, on_delete=fields.RESTRICT
+    )
+    partner_id: int | None
 
     class Meta:
         table = "supplier"

@@ -10,12 +10,15 @@ from backend.domain import validation
 from backend.domain.auth.roles import Principal
 from backend.domain.auth.scope import scope_of
 from backend.domain.errors import DomainError, ErrorCode
+from backend.domain.inventory.kinds import DemandSource
 from backend.domain.orders import rules
 from backend.persistence.models import SalesOrder, Shipment
 from backend.persistence.repositories import orders as repo
+from backend.persistence.repositories import supply as supply_repo
 from backend.persistence.transaction import transaction
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
+from backend.services.inventory import demand
 from backend.services.stock import lookups
 from backend.services.stock.booking import ship_units
 from backend.services.unit_of_work import UnitOfWork
@@ -106,6 +109,8 @@ async def create_order(pubsub: PubSub, actor: Principal, cmd: CreateOrder) -> An
             raise DomainError(
                 ErrorCode.DUPLICATE, f"Order {number} exists already.", "number"
             ) from exc
+        # just-in-time lines reserve nothing: their suppliers ship them on a purchase request
+        await demand.open_for_order(uow, actor, order.id, DemandSource.ORDER)
         return {"orderId": order.id}
 
     return await run_once(pubsub, actor, cmd.idempotency_key, "createOrder", _request(cmd), work)
@@ -125,6 +130,15 @@ async def record_shipment(pubsub: PubSub, actor: Principal, cmd: RecordShipment)
             await repo.shipped_quantities(order.id),
         )
         products = {line.sku: await lookups.product(line.sku) for line in lines}
+        supplied = await supply_repo.open_numbers(order_id=order.id)
+        for line in lines:
+            if products[line.sku].id in supplied:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"{line.sku} ships from its supplier on purchase request "
+                    f"{supplied[products[line.sku].id]}, not from stock.",
+                    "lines",
+                )
         now = datetime.now(UTC)
         shipped_at = cmd.shipped_at or now
         rules.check_shipped_at(shipped_at, order.placed_at, now)

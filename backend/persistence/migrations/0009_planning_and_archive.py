@@ -188,20 +188,25 @@ class Migration(migrations.Migration):
             index=Index(fields=['order_id']),
         ),
         ops.AddIndex(
-            model_name='ShipmentLine',
-            index=Index(fields=['shipment_id', 'product_id', 'quantity']),
-        ),
-        ops.AddIndex(
             model_name='StockMovement',
             index=Index(fields=['product_id', 'created_at']),
         ),
         ops.AddIndex(
             model_name='StockMovement',
-            index=Index(fields=['to_location_id', 'created_at']),
+            index=Index(fields=['to_location_id', 'created_at', 'product_id', 'quantity']),
         ),
         ops.AddIndex(
             model_name='StockMovement',
-            index=Index(fields=['from_location_id', 'created_at']),
+            index=Index(fields=['from_location_id', 'created_at', 'product_id', 'quantity']),
+        ),
+        ops.AlterField(
+            model_name='ShipmentLine',
+            name='movement',
+            field=fields.ForeignKeyField('models.StockMovement', source_field='movement_id', null=True, db_constraint=True, to_field='id', related_name='shipment_lines', on_delete=OnDelete.RESTRICT),
+        ),
+        ops.AddIndex(
+            model_name='ShipmentLine',
+            index=Index(fields=['shipment_id', 'product_id', 'quantity']),
         ),
         ops.RunPython(backfill_milestones),
     ]

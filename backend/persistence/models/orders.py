@@ -106,10 +106,12 @@ class ShipmentLine(models.Model):
     )
     product_id: int
     quantity = fields.IntField()
-    movement: fields.ForeignKeyRelation["StockMovement"] = fields.ForeignKeyField(
-        "models.StockMovement", related_name="shipment_lines", on_delete=fields.RESTRICT
+    # The SHIPMENT movement that took the units from a bin, None for a line a just-in-time
+    # supplier shipped (the company held no stock of it).
+    movement: fields.ForeignKeyNullableRelation["StockMovement"] = fields.ForeignKeyField(
+        "models.StockMovement", related_name="shipment_lines", null=True, on_delete=fields.RESTRICT
     )
-    movement_id: int
+    movement_id: int | None
 
     class Meta:
         table = "shipment_line"

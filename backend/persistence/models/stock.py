@@ -68,11 +68,12 @@ class StockMovement(models.Model):
 
     class Meta:
         table = "stock_movement"
-        # Demand per product, and what entered or left a warehouse's bins over a period.
+        # Demand per product, and what entered or left a warehouse's bins over a period
+        # (covering: a custody statement reads no table rows).
         indexes = (
             ("product_id", "created_at"),
-            ("to_location_id", "created_at"),
-            ("from_location_id", "created_at"),
+            ("to_location_id", "created_at", "product_id", "quantity"),
+            ("from_location_id", "created_at", "product_id", "quantity"),
         )
 
 

@@ -77,6 +77,12 @@ async def shipped_quantities(order_id: int) -> dict[str, int]:
     return dict(totals)
 
 
+async def shipped_product_ids(order_id: int) -> set[int]:
+    """Products with units on a shipment of the order."""
+    rows = await ShipmentLine.filter(shipment__order_id=order_id).values("product_id")
+    return {int(row["product_id"]) for row in rows}
+
+
 async def create_shipment(
     *, order_id: int, waybill: str, courier: str, shipped_at: datetime, actor_id: int
 ) -> Shipment:
@@ -94,7 +100,7 @@ async def create_shipment(
 
 
 async def add_shipment_line(
-    shipment_id: int, product_id: int, quantity: int, movement_id: int
+    shipment_id: int, product_id: int, quantity: int, movement_id: int | None
 ) -> None:
     await ShipmentLine.create(
         shipment_id=shipment_id, product_id=product_id, quantity=quantity, movement_id=movement_id

@@ -1,0 +1,1 @@
+"""Reasonable stock levels: reorder policies, low stock and its alerts, ABC classification."""

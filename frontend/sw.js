@@ -1,6 +1,6 @@
 // Service worker: a versioned app-shell precache. Bump VERSION whenever a file in SHELL changes;
 // tests/e2e/test_pwa.py checks that SHELL and SCREENS together list every shell file.
-const VERSION = "shell-2026-11-27.7";
+const VERSION = "shell-2026-11-28.1";
 const SHELL = [
   "/",
   "/index.html",
@@ -48,8 +48,14 @@ const SCREENS = [
   "/js/views/application.js",
   "/js/views/arrivals.js",
   "/js/views/casework.js",
+  "/js/views/charts.js",
+  "/js/views/corrective-form.js",
+  "/js/views/corrective.js",
+  "/js/views/dashboard.js",
   "/js/views/decide.js",
+  "/js/views/follow-up.js",
   "/js/views/inspect.js",
+  "/js/views/low-stock.js",
   "/js/views/outbox-view.js",
   "/js/views/put-away.js",
   "/js/views/queue.js",
@@ -69,7 +75,7 @@ const SCREENS = [
 const DECODER = "/vendor/barcode-detector/";
 const DECODER_CACHE = "decoder-v3.2.2";
 // Live data and files are never cached here.
-const NEVER = ["/graphql", "/photos", "/labels", "/healthz"];
+const NEVER = ["/graphql", "/photos", "/labels", "/exports", "/healthz"];
 
 self.addEventListener("install", (event) => {
   // No skipWaiting here: a new version waits until the page asks (the user tapped "reload").

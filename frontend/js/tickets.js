@@ -21,6 +21,7 @@ export const TICKET_FIELDS = `id number kind source remote status statusSince ag
   shipments { purpose status waybill courier shippedAt orderNumber }
   inboundWaybills { waybill courier status arrivedAt replacedBy voidedAt }
   notes { text photos author { displayName } at }
+  followUps { attempt reached outcome satisfaction feedback newProblem linkedTicketNumber caller { displayName } at }
   label { exchangeNeed exchangeNeedEn printUrl }`;
 
 const TICKET_QUERY = `query Ticket($number: String!) { returnTicket(number: $number) { ${TICKET_FIELDS} } }`;

@@ -7,6 +7,8 @@ from __future__ import annotations
 import itertools
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +25,22 @@ def sign_in(page, username: str = "warehouse") -> None:  # type: ignore[no-untyp
     page.click("#login button[type=submit]")
     page.wait_for_selector("#home")
     page.wait_for_selector("#queue[data-stale='0']")
+
+
+@contextmanager
+def handheld(browser, server: str, locale: str = "zh-CN") -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A second handheld (its own browser context) for another person, as `page` is set up."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+        base_url=server,
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def wedge(page, code: str) -> None:  # type: ignore[no-untyped-def]
@@ -255,12 +273,13 @@ def ticket_at(
     qc_passed: bool = True,
     qc_grade: str = "A",
     responsibility: str = "PRODUCT",
+    ordered: int | None = None,
 ) -> dict:
     """A customer return (or exchange) of a fresh delivered order, taken through the real API
     up to `status` (one of STEPS). Answers the ticket: {number, status, lines[{id, quantity,
-    product{sku}}]}."""
+    product{sku}}]}. `ordered`: units on the order when more than the ticket returns."""
     assert status in STEPS, status
-    order, sku = delivered_order(server, tag, quantity)
+    order, sku = delivered_order(server, tag, ordered or quantity)
     line: dict[str, Any] = {"sku": sku, "quantity": quantity}
     if kind == "EXCHANGE":
         line["wantedColour"] = wanted_colour or "黑色"
@@ -321,4 +340,22 @@ def ticket_at(
             },
         )
     assert ticket["status"] == status, ticket
+    return ticket
+
+
+def in_follow_up(server: str, tag: str, *, quantity: int = 1, ordered: int | None = None) -> dict:
+    """A customer return taken through QC, accepted by CS and refunded in full by finance:
+    the ticket waits in FOLLOW_UP for customer service's call. Answers the ticket."""
+    number = ticket_at(server, tag, "QC_INSPECTED", quantity=quantity, ordered=ordered)["number"]
+    decision = {"ticketNumber": number, "decision": "ACCEPT"}
+    take_step(server, "customer-service", "decideReturn", "DecideReturnInput", decision)
+    due = gql(
+        server,
+        "finance",
+        "query($n: String) { returnTicket(number: $n) { refundDue } }",
+        {"n": number},
+    )["returnTicket"]["refundDue"]
+    refund = {"ticketNumber": number, "amount": due, "paymentReference": f"PAY-{tag}"}
+    ticket = take_step(server, "finance", "issueRefund", "IssueRefundInput", refund)["ticket"]
+    assert ticket["status"] == "FOLLOW_UP", ticket
     return ticket

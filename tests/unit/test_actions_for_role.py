@@ -34,3 +34,20 @@ def test_nobody_gets_the_automatic_follow_up_and_anonymous_gets_nothing() -> Non
     for status in RETURN.table:
         assert Action.START_FOLLOW_UP not in actions_for(Role.ADMIN, moves(status))
         assert actions_for(None, moves(status)) == []
+
+
+def test_a_follow_up_ticket_offers_customer_service_the_call_first() -> None:
+    follow_up = moves(TicketStatus.FOLLOW_UP)
+    for role in (Role.CUSTOMER_SERVICE, Role.CS_MANAGER, Role.ADMIN):
+        assert actions_for(role, follow_up, TicketStatus.FOLLOW_UP)[0] is Action.FOLLOW_UP_CALL
+    for role in (Role.WAREHOUSE, Role.FINANCE, Role.SUPERVISOR, Role.CS_DIRECTOR):
+        assert Action.FOLLOW_UP_CALL not in actions_for(role, follow_up, TicketStatus.FOLLOW_UP)
+
+
+def test_the_call_is_offered_only_while_the_ticket_is_in_follow_up() -> None:
+    for status in RETURN.table:
+        if status is TicketStatus.FOLLOW_UP:
+            continue
+        steps = actions_for(Role.ADMIN, moves(status), status)
+        assert Action.FOLLOW_UP_CALL not in steps, status
+    assert Action.FOLLOW_UP_CALL not in actions_for(Role.ADMIN, [], TicketStatus.CLOSED)

@@ -1,6 +1,7 @@
 """Which of a ticket's next moves the caller may take: the flow's allowed moves, kept when
-the caller's role may run the operation that makes the move. The handheld shows exactly
-these as buttons; the API still checks every call on its own."""
+the caller's role may run the operation that makes the move, and the steps a state offers
+besides its moves (the follow-up call while the ticket is FOLLOW_UP). The handheld shows
+exactly these as buttons; the API still checks every call on its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 from backend.domain.auth.permissions import may
 from backend.domain.auth.roles import Role
 from backend.domain.returns.inspection import INSPECTORS
-from backend.domain.returns.kinds import Action, InspectionStage
+from backend.domain.returns.kinds import Action, InspectionStage, TicketStatus
 
 # The GraphQL root field that makes each move. START_FOLLOW_UP happens by itself once the
 # last shipment is out or the refund is paid, so nobody gets it as a button.
@@ -34,6 +35,13 @@ OPERATION: dict[Action, str | None] = {
     Action.RESUME: "resumeTicket",
     Action.CANCEL: "cancelTicket",
     Action.REOPEN: "reopenTicket",
+    Action.FOLLOW_UP_CALL: "recordFollowUp",
+}
+
+# Steps that are not moves of a flow but are taken in a state, offered first: CS records
+# the follow-up calls of a FOLLOW_UP ticket (the call that ends the follow-up closes it).
+IN_STATE: dict[TicketStatus, tuple[Action, ...]] = {
+    TicketStatus.FOLLOW_UP: (Action.FOLLOW_UP_CALL,),
 }
 
 _STAGE = {Action.INSPECT_INITIAL: InspectionStage.INITIAL, Action.INSPECT_QC: InspectionStage.QC}
@@ -47,5 +55,8 @@ def may_take(role: Role | None, action: Action) -> bool:
     return stage is None or (role is not None and role in INSPECTORS[stage])
 
 
-def actions_for(role: Role | None, moves: Iterable[Action]) -> list[Action]:
-    return [action for action in moves if may_take(role, action)]
+def actions_for(
+    role: Role | None, moves: Iterable[Action], status: TicketStatus | None = None
+) -> list[Action]:
+    steps = [*IN_STATE.get(status, ()), *moves] if status is not None else list(moves)
+    return [action for action in steps if may_take(role, action)]

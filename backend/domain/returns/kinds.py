@@ -61,6 +61,9 @@ class Action(StrEnum):
     RESUME = "RESUME"
     CANCEL = "CANCEL"
     REOPEN = "REOPEN"
+    # Not a move of any flow: a follow-up call recorded while the ticket is FOLLOW_UP (the
+    # call that ends the follow-up makes the flow's CLOSE); the history names it the same.
+    FOLLOW_UP_CALL = "FOLLOW_UP_CALL"
 
 
 class InspectionStage(StrEnum):

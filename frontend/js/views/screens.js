@@ -10,6 +10,9 @@ export const SCREENS = {
   transfer: () => import("./transfer.js"),
   refused: () => import("./refused.js"),
   undeliverable: () => import("./undeliverable.js"),
+  dashboard: () => import("./dashboard.js"),
+  corrective: () => import("./corrective.js"),
+  "low-stock": () => import("./low-stock.js"),
 };
 
 export const STEPS = {
@@ -36,17 +39,19 @@ export const STEPS = {
   reopen: () => import("./casework.js"),
   note: () => import("./casework.js"),
   assign: () => import("./casework.js"),
+  "follow-up-call": () => import("./follow-up.js"),
 };
 
 // The task buttons on the home screen, per role (the API checks each call on its own).
+// Any staff user may own a corrective action (and mark it implemented): everyone has the list.
 export const HOME_TASKS = {
-  WAREHOUSE: ["arrivals", "stock", "transfer"],
-  LOGISTICS: ["arrivals", "refused", "undeliverable", "stock"],
-  QC: ["stock"],
-  CUSTOMER_SERVICE: ["stock"],
-  FINANCE: ["stock"],
-  SUPERVISOR: ["stock"],
-  CS_MANAGER: ["stock"],
-  CS_DIRECTOR: ["stock"],
-  ADMIN: ["arrivals", "refused", "undeliverable", "stock", "transfer"],
+  WAREHOUSE: ["arrivals", "stock", "transfer", "low-stock", "corrective"],
+  LOGISTICS: ["arrivals", "refused", "undeliverable", "stock", "corrective"],
+  QC: ["stock", "corrective"],
+  CUSTOMER_SERVICE: ["stock", "corrective"],
+  FINANCE: ["stock", "corrective"],
+  SUPERVISOR: ["dashboard", "corrective", "low-stock", "stock"],
+  CS_MANAGER: ["dashboard", "corrective", "low-stock", "stock"],
+  CS_DIRECTOR: ["dashboard", "corrective", "stock"],
+  ADMIN: ["arrivals", "refused", "undeliverable", "stock", "transfer", "dashboard", "corrective", "low-stock"],
 };

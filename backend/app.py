@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
+from backend.api.export_download import download_export
 from backend.api.files import download_photo, return_label, upload_photo
 from backend.api.shell_files import shell_app
 from backend.api.view import GraphQLApp
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, with_database: bool = True) 
         Route("/photos", upload_photo, methods=["POST"], max_body_size=sys.maxsize),
         Route("/photos/{sha256}", download_photo),
         Route("/labels/{number}", return_label),
+        Route("/exports/{public_id}", download_export),
     ]
     if settings.bench_endpoint:
         from backend.bench_endpoint import receive_stock_bare

@@ -51,7 +51,12 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from backend.pubsub.memory import MemoryPubSub
-    from backend.services.demo_data import seed_demo, ship_demo_orders, stock_demo_shelves
+    from backend.services.demo_data import (
+        order_demo_just_in_time,
+        seed_demo,
+        ship_demo_orders,
+        stock_demo_shelves,
+    )
     from backend.services.demo_tickets import open_demo_tickets
 
     async def work() -> None:
@@ -63,9 +68,11 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             shelved = await stock_demo_shelves(bus)
             delivered = await ship_demo_orders(bus)
             tickets = await open_demo_tickets(bus)
+            requested = await order_demo_just_in_time(bus)
             _say(
                 f"demo data loaded: opening stock booked for {shelved} products, "
-                f"{delivered} orders shipped and delivered, {tickets} return tickets opened"
+                f"{delivered} orders shipped and delivered, {tickets} return tickets opened, "
+                f"purchase request {requested} open for a just-in-time product"
             )
         _say("demo users (user name / password):")
         for role, password in summary.passwords.items():

@@ -3,6 +3,7 @@
 import strawberry
 
 from backend.domain.auth.roles import Role as _Role
+from backend.domain.inventory.kinds import AbcClass as _AbcClass
 from backend.domain.orders.rules import ShipmentStatus as _ShipmentStatus
 from backend.domain.returns import follow_up as _follow_up
 from backend.domain.returns import kinds as _kinds
@@ -35,3 +36,4 @@ Grade = strawberry.enum(_policies.Grade)
 Responsibility = strawberry.enum(_policies.Responsibility)
 FollowUpOutcome = strawberry.enum(_follow_up.FollowUpOutcome)
 NewProblem = strawberry.enum(_follow_up.NewProblem)
+AbcClass = strawberry.enum(_AbcClass)

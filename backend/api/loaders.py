@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from backend.persistence import models
-from backend.persistence.queries import batch, rows
+from backend.persistence.queries import batch, replenishment, rows, supply
 
 ProductLike = models.Product | rows.ProductRow
 LocationLike = models.Location | rows.LocationRow
@@ -80,8 +80,20 @@ class Loaders:
         return DataLoader(load_fn=batch.lines_by_order)
 
     @cached_property
+    def reorder_policies_of_product(self) -> DataLoader[int, list[models.ReorderPolicy]]:
+        return DataLoader(load_fn=replenishment.policies_by_product)
+
+    @cached_property
     def order(self) -> DataLoader[int, models.SalesOrder | None]:
         return _by_id(models.SalesOrder)
+
+    @cached_property
+    def purchase_requests_of_order(self) -> DataLoader[int, list[models.PurchaseRequest]]:
+        return DataLoader(load_fn=supply.by_order)
+
+    @cached_property
+    def purchase_requests_of_ticket(self) -> DataLoader[int, list[models.PurchaseRequest]]:
+        return self._children(models.PurchaseRequest)
 
     @cached_property
     def shipments_of_order(self) -> DataLoader[int, list[models.Shipment]]:

@@ -17,15 +17,22 @@ from backend.api.corrective_actions.queries import CorrectiveActionQuery
 from backend.api.errors import should_mask
 from backend.api.execution import FastExecutionContext
 from backend.api.guard import guard
+from backend.api.inventory.mutations import InventoryMutation
+from backend.api.inventory.queries import InventoryQuery
 from backend.api.naming import RememberingNameConverter
 from backend.api.orders.mutations import OrderMutation
 from backend.api.orders.queries import OrderQuery
+from backend.api.replenishment.mutations import ReplenishmentMutation
+from backend.api.replenishment.queries import ReplenishmentQuery
+from backend.api.replenishment.subscriptions import ReplenishmentSubscription
 from backend.api.returns.lists import ListsMutation, ListsQuery
 from backend.api.returns.mutations import ReturnsMutation
 from backend.api.returns.queries import ReturnsQuery, ReturnsSubscription
 from backend.api.stock.mutations import StockMutation
 from backend.api.stock.queries import StockQuery
 from backend.api.stock.subscriptions import StockSubscription
+from backend.api.ticket_exports.mutations import TicketExportMutation
+from backend.api.ticket_exports.queries import TicketExportQuery
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -42,6 +49,9 @@ class Query(
     ReturnsQuery,
     AnalyticsQuery,
     CorrectiveActionQuery,
+    InventoryQuery,
+    ReplenishmentQuery,
+    TicketExportQuery,
 ):
     pass
 
@@ -54,12 +64,15 @@ class Mutation(
     ListsMutation,
     ReturnsMutation,
     CorrectiveActionMutation,
+    InventoryMutation,
+    ReplenishmentMutation,
+    TicketExportMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(StockSubscription, ReturnsSubscription):
+class Subscription(StockSubscription, ReturnsSubscription, ReplenishmentSubscription):
     pass
 
 

@@ -17,9 +17,11 @@ from backend.persistence.models import (
     OrderLine,
     Partner,
     Product,
+    PurchaseRequest,
     SalesOrder,
     StockBalance,
     Supplier,
+    SupplierAvailability,
     User,
     Warehouse,
     Zone,
@@ -28,11 +30,15 @@ from backend.persistence.transaction import transaction
 from backend.pubsub.base import PubSub
 from backend.services import passwords
 from backend.services.orders import (
+    CreateOrder,
+    OrderLineInput,
     RecordShipment,
     ShipmentLineInput,
+    create_order,
     mark_delivered,
     record_shipment,
 )
+from backend.services.replenishment.policies import SetReorderPolicy, set_reorder_policy
 from backend.services.stock.booking import receive_stock
 from backend.services.stock.commands import ReceiveStock
 
@@ -77,6 +83,7 @@ async def seed_demo() -> DemoSummary:
         products = await _catalogue()
         partner = await Partner.create(code="SHOP", name="官方网店 Official web shop")
         await _users(partner)
+        await _supplier_availability(partner)
         await _orders(partner, [p for p in products if p.supply_mode is SupplyMode.STOCKED])
     return DemoSummary(created=True, passwords=DEMO_PASSWORDS)
 
@@ -161,6 +168,24 @@ async def _users(partner: Partner) -> None:
         )
 
 
+async def _supplier_availability(partner: Partner) -> None:
+    """The just-in-time supplier reports through the shop's partner account (user
+    `partner`): 20 units of each of its products can ship now, none of the first."""
+    supplier = await Supplier.get(code="SUP-HZ")
+    supplier.partner_id = partner.id
+    await supplier.save(update_fields=["partner_id"])
+    reporter = await User.get(username="partner")
+    products = await Product.filter(supplier_id=supplier.id).order_by("sku")
+    for n, product in enumerate(products):
+        await SupplierAvailability.create(
+            supplier_id=supplier.id,
+            product_id=product.id,
+            available=0 if n == 0 else 20,
+            updated_by_id=reporter.id,
+            updated_at=datetime.now(UTC),
+        )
+
+
 async def _orders(partner: Partner, products: list[Product]) -> None:
     now = datetime.now(UTC)
     people = [
@@ -186,7 +211,8 @@ async def _orders(partner: Partner, products: list[Product]) -> None:
 
 
 async def stock_demo_shelves(pubsub: PubSub) -> int:
-    """Opening stock, booked through the ledger like any receipt (so balances = ledger)."""
+    """Opening stock, booked through the ledger like any receipt (so balances = ledger),
+    and reorder policies for the first products shelved in SH1 (some of them low)."""
     admin = await User.get(username="admin")
     actor = Principal(admin.id, admin.username, admin.role, None, None)
     bins = await Location.filter(zone_kind=ZoneKind.SELLABLE).order_by("code")
@@ -205,7 +231,31 @@ async def stock_demo_shelves(pubsub: PubSub) -> int:
                 note="演示期初库存 demo opening stock",
             ),
         )
+    await _reorder_policies(pubsub, actor)
     return len(products)
+
+
+async def _reorder_policies(pubsub: PubSub, actor: Principal) -> None:
+    """Reorder point 20, safety stock 15 for eight products on SH1's shelves: those with
+    fewer than 20 available show in the low-stock list."""
+    shelved = (
+        await StockBalance.filter(location__code__startswith="SH1-A-")
+        .order_by("product_id")
+        .limit(8)
+        .values_list("product__sku", flat=True)
+    )
+    for sku in shelved:
+        await set_reorder_policy(
+            pubsub,
+            actor,
+            SetReorderPolicy(
+                idempotency_key=f"demo-policy-{sku}",
+                sku=str(sku),
+                warehouse_code="SH1",
+                reorder_point=20,
+                safety_stock=15,
+            ),
+        )
 
 
 async def ship_demo_orders(pubsub: PubSub) -> int:
@@ -243,3 +293,26 @@ async def ship_demo_orders(pubsub: PubSub) -> int:
         await mark_delivered(actor, waybill, order.placed_at + timedelta(days=2))
         shipped += 1
     return shipped
+
+
+async def order_demo_just_in_time(pubsub: PubSub) -> str:
+    """A shop order for a just-in-time product, through createOrder: its purchase request
+    to SUP-HZ is open, for the `partner` user to mark shipped. Answers its number."""
+    shop = await User.get(username="partner")
+    actor = Principal(shop.id, shop.username, shop.role, shop.partner_id, None)
+    product = await Product.filter(supply_mode=SupplyMode.JUST_IN_TIME).order_by("sku").last()
+    assert product is not None  # the demo catalogue has some
+    answer = await create_order(
+        pubsub,
+        actor,
+        CreateOrder(
+            idempotency_key="demo-order-jit",
+            number="SO-JIT-00001",
+            customer_name="林娜",
+            customer_phone="13800000002",
+            customer_address="北京市朝阳区建国路 88 号",
+            lines=[OrderLineInput(product.sku, 2, str(product.unit_price))],
+        ),
+    )
+    request = await PurchaseRequest.get(order_id=answer.response["orderId"])
+    return request.number

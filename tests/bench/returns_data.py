@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,10 +255,11 @@ NOTES = [
 # --------------------------------------------------------------------------- cache
 
 
-def cache_key() -> str:
+def cache_key(*extra: Path) -> str:
+    """A hash of the migrations, the demo data, this file and `extra` files."""
     digest = hashlib.sha256()
     files = sorted({p for pattern in _KEY_SOURCES for p in ROOT.glob(pattern)})
-    for path in [*files, Path(__file__).resolve()]:
+    for path in [*files, Path(__file__).resolve(), *extra]:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -266,16 +267,26 @@ def cache_key() -> str:
 def ensure_database(say: Any = None) -> tuple[Path, dict[str, Any]]:
     """The cached database for the current key, built first if missing; and how it was
     built (``generation_s`` is the bulk insert, ``seed_s`` the migrate + demo data)."""
-    key = cache_key()
-    target = CACHE_DIR / f"returns-{key}.db"
+    return cached_database("returns", cache_key(), generate, say)
+
+
+def cached_database(
+    prefix: str,
+    key: str,
+    build: Callable[[Path], tuple[dict[str, int], dict[str, float]]],
+    say: Any = None,
+) -> tuple[Path, dict[str, Any]]:
+    """``var/bench/<prefix>-<key>.db``: migrated, demo data, then `build` on it; reused
+    while the key stands (files of the same prefix with another key are removed)."""
+    target = CACHE_DIR / f"{prefix}-{key}.db"
     meta_file = target.with_suffix(".json")
     if target.exists() and meta_file.exists():
         meta = json.loads(meta_file.read_text())
         return target, {**meta, "cached": True, "path": str(target.relative_to(ROOT))}
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     if say:
-        say(f"building the returns bench database {target.name} (cached for later runs) ...")
-    scratch = Path(tempfile.mkdtemp(prefix="returns-build-", dir=CACHE_DIR))
+        say(f"building the bench database {target.name} (cached for later runs) ...")
+    scratch = Path(tempfile.mkdtemp(prefix=f"{prefix}-build-", dir=CACHE_DIR))
     try:
         db = scratch / "build.db"
         started = time.monotonic()
@@ -283,8 +294,8 @@ def ensure_database(say: Any = None) -> tuple[Path, dict[str, Any]]:
         _run_cli(["migrate"], env)
         _run_cli(["seed-demo"], env)
         seed_s = time.monotonic() - started
-        counts, timings = generate(db)
-        for old in CACHE_DIR.glob("returns-*.db"):  # other keys: stale
+        counts, timings = build(db)
+        for old in CACHE_DIR.glob(f"{prefix}-*.db"):  # other keys: stale
             old.unlink(missing_ok=True)
             old.with_suffix(".json").unlink(missing_ok=True)
         os.replace(db, target)
@@ -371,8 +382,9 @@ _INSERT = {
     " shipping_payer_note, shipping_fee, window_deadline, window_override_reason, decline_code,"
     " decline_note, refund_due, refunded, handover_courier_person, handover_staff_person,"
     " replacement_reserved, created_at, updated_at, assignee_id, created_by_id, customer_id,"
-    " order_id, partner_id, pending_location_id, reason_id, warehouse_id)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'',?,?,'',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    " order_id, partner_id, pending_location_id, reason_id, warehouse_id, decided_at,"
+    " arrived_at, qc_inspected_at, first_refund_at, closed_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'',?,?,'',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "return_line": "INSERT INTO return_line (id, quantity, unit_price_paid, quantity_received,"
     " quantity_graded, quantity_dispositioned, quantity_refunded, wanted_model, wanted_style,"
     " wanted_colour, wanted_size, order_line_id, product_id, ticket_id, wanted_product_id)"
@@ -431,6 +443,14 @@ def _checklist(db: sqlite3.Connection) -> list[str]:
 
 
 class _Generator:
+    # How much to generate (a bigger data set subclasses this: tests/bench/analytics_data.py).
+    TICKETS = TICKETS
+    CUSTOMERS = CUSTOMERS
+    ORDERS = ORDERS
+    ORDER_SPAN_DAYS = 380
+    POOL = POOL
+    OUTCOMES = OUTCOMES
+
     def __init__(self, db: sqlite3.Connection) -> None:
         self.rng = random.Random(SEED)
         self.now = time.time()
@@ -456,12 +476,32 @@ class _Generator:
             self.by_category[p[6]].append(p)
         self.category_of = {p[0]: p[6] for p in self.ref.products}
 
+    def build(self) -> None:
+        """Every row, in memory."""
+        self.orders_and_customers()
+        self.tickets()
+
+    def write(self, db: sqlite3.Connection) -> dict[str, int]:
+        """Insert the rows (inside the caller's transaction); row counts per table."""
+        counts: dict[str, int] = {}
+        for table, sql in _INSERT.items():
+            batch = getattr(self.rows, table)
+            db.executemany(sql, batch)
+            counts[table] = len(batch)
+        for name, value in self.counters.items():
+            db.execute(
+                "INSERT INTO counter (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [name, value],
+            )
+        return counts
+
     # ------------------------------------------------------------------ orders
 
     def orders_and_customers(self) -> None:
         rng, ref, rows = self.rng, self.ref, self.rows
         customers: list[tuple[int, str, str]] = []
-        for n in range(CUSTOMERS):
+        for n in range(self.CUSTOMERS):
             cid = self.next_id["customer"] + n
             name = rng.choice(SURNAMES) + rng.choice(GIVEN)
             phone = f"139{n:08d}"
@@ -470,12 +510,12 @@ class _Generator:
                 (cid, name, phone, f"上海市某区某路 {n % 900 + 1} 号", ref.partner_id)
             )
         line_id = self.next_id["order_line"]
-        span = 380 * DAY
-        placed_times = sorted(self.now - 2 * DAY - rng.random() * span for _ in range(ORDERS))
+        span = self.ORDER_SPAN_DAYS * DAY
+        placed_times = sorted(self.now - 2 * DAY - rng.random() * span for _ in range(self.ORDERS))
         for n, placed in enumerate(placed_times):
             oid = self.next_id["sales_order"] + n
             cid, name, phone = rng.choice(customers)
-            delivered = placed + DAY + rng.random() * 2 * DAY
+            delivered = min(placed + DAY + rng.random() * 2 * DAY, self.now - 3600)
             number = f"SO-B-{n + 1:06d}"
             rows.sales_order.append(
                 (oid, number, _ts(placed), _ts(delivered), _ts(placed), cid, ref.partner_id)
@@ -501,9 +541,12 @@ class _Generator:
         """Every ticket's outcome and creation time, oldest first: finished tickets are
         spread over the year, open ones are recent."""
         rng = self.rng
-        outcomes = [*rng.choices(POOL_APPROVED, [o.weight for o in POOL_APPROVED], k=POOL)]
-        outcomes += rng.choices(POOL_UNPACKED, [o.weight for o in POOL_UNPACKED], k=POOL)
-        outcomes += rng.choices(OUTCOMES, [o.weight for o in OUTCOMES], k=TICKETS - 2 * POOL)
+        pool, everything = self.POOL, self.OUTCOMES
+        outcomes = [*rng.choices(POOL_APPROVED, [o.weight for o in POOL_APPROVED], k=pool)]
+        outcomes += rng.choices(POOL_UNPACKED, [o.weight for o in POOL_UNPACKED], k=pool)
+        outcomes += rng.choices(
+            everything, [o.weight for o in everything], k=self.TICKETS - 2 * pool
+        )
         planned = []
         for outcome in outcomes:
             status = self._status(outcome)
@@ -555,7 +598,7 @@ class _Generator:
         order: _Order | None = None
         if flow.source != "EXCEPTION" or rng.random() < 0.3:
             order = self._order_before(created)
-        warehouse = ref.warehouses[0] if rng.random() < 0.9 else ref.warehouses[-1]
+        warehouse = self._warehouse(order)
         pending_bin = rng.choice(ref.pending[warehouse])
         reason_id: int | None = None
         payer = "MERCHANT"
@@ -608,6 +651,7 @@ class _Generator:
         fee = 0 if payer == "MERCHANT" or rng.random() < 0.5 else 1200
         refund_due: str | None = None
         refunded = "0"
+        due = 0
         if (flow is RETURN and "ACCEPT" in actions) or (flow is REFUSED and "PUT_AWAY" in actions):
             due = max(0, value - fee)
             refund_due = _money(due)
@@ -666,6 +710,13 @@ class _Generator:
         arrived: float | None = (
             created if flow.first == "RECEIVED" or flow is NO_APPLICATION else None
         )
+        # the milestone columns, as the services keep them (domain/returns/milestones.py)
+        moments: dict[str, str | None] = dict.fromkeys(
+            ("decided", "arrived", "qc", "refund", "closed")
+        )
+        if flow.first == "RECEIVED":
+            moments["arrived"] = _ts(created)
+        paid = 0
         for step, at in zip(steps, times[1:], strict=True):
             stamp = _ts(at)
             if step is None:
@@ -680,7 +731,19 @@ class _Generator:
             action, to, who = step
             detail = self._detail(action, waybill, pending_bin[1], lines, refund_due, refunded)
             if action in ("REFUND", "REFUND_PART"):
-                rows.refund.append((refunded, f"PAY{tid}", stamp, users[FIN], tid))
+                part = due // 2 if action == "REFUND_PART" else due - paid
+                paid += part
+                rows.refund.append((_money(part), f"PAY{tid}", stamp, users[FIN], tid))
+                moments["refund"] = moments["refund"] or stamp
+            if action in ("APPROVE", "DECLINE"):
+                moments["decided"] = moments["decided"] or stamp
+            elif action == "INSPECT_QC":
+                moments["qc"] = moments["qc"] or stamp
+            if to == "RECEIVED":
+                moments["arrived"] = moments["arrived"] or stamp
+            elif to == "CLOSED":
+                moments["closed"] = stamp
+            self._on_step(tid, number, step, current, at, lines, warehouse, pending_bin[0])
             if to is None:
                 rows.ticket_event.append((stamp, action, None, None, detail, users[who], tid))
                 continue
@@ -691,6 +754,8 @@ class _Generator:
             elif action in ("INSPECT_INITIAL", "INSPECT_QC"):
                 self._inspections(tid, action, lines, stamp, outcome)
         resume_to = before if current == "ON_HOLD" or current in ENDED else None
+        if current != "CLOSED":
+            moments["closed"] = None
         if waybill is not None:
             rows.inbound_waybill.append(
                 (waybill, courier, "ACTIVE", _ts(arrived) if arrived else None, "", None, tid)
@@ -733,8 +798,31 @@ class _Generator:
                 pending_bin[0] if "UNPACKED" in reached else None,
                 reason_id,
                 warehouse,
+                moments["decided"],
+                moments["arrived"],
+                moments["qc"],
+                moments["refund"],
+                moments["closed"],
             )
         )
+
+    def _warehouse(self, order: _Order | None) -> int:
+        """The warehouse a ticket's goods come back to."""
+        return self.ref.warehouses[0] if self.rng.random() < 0.9 else self.ref.warehouses[-1]
+
+    def _on_step(
+        self,
+        tid: int,
+        number: str,
+        step: Move,
+        before: str,
+        at: float,
+        lines: Sequence[Sequence[Any]],
+        warehouse: int,
+        pending_bin: int,
+    ) -> None:
+        """Called after each move's history row (`before`: the status it left); the bigger
+        data set books the goods and the follow-up calls here."""
 
     def _detail(
         self,
@@ -818,7 +906,9 @@ class _Generator:
             )
 
 
-def generate(path: Path) -> tuple[dict[str, int], dict[str, float]]:
+def generate(
+    path: Path, generator: type[_Generator] = _Generator
+) -> tuple[dict[str, int], dict[str, float]]:
     """Add the orders and tickets to the seeded database at `path`. Returns row counts
     and timings (building the rows in Python, inserting them, checking foreign keys)."""
     started = time.monotonic()
@@ -827,22 +917,11 @@ def generate(path: Path) -> tuple[dict[str, int], dict[str, float]]:
         db.execute("PRAGMA journal_mode=DELETE")  # out of WAL: one big write, then back
         db.execute("PRAGMA synchronous=OFF")
         db.execute("PRAGMA cache_size=-262144")
-        gen = _Generator(db)
-        gen.orders_and_customers()
-        gen.tickets()
+        gen = generator(db)
+        gen.build()
         built = time.monotonic()
-        counts: dict[str, int] = {}
         db.execute("BEGIN")
-        for table, sql in _INSERT.items():
-            batch = getattr(gen.rows, table)
-            db.executemany(sql, batch)
-            counts[table] = len(batch)
-        for name, value in gen.counters.items():
-            db.execute(
-                "INSERT INTO counter (name, value) VALUES (?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                [name, value],
-            )
+        counts = gen.write(db)
         db.execute("COMMIT")
         inserted = time.monotonic()
         broken = db.execute("PRAGMA foreign_key_check").fetchmany(5)

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import strawberry
 
+from backend.api.analytics.over_time import AnalyticsInterval, PeriodReturnRate, periods
 from backend.api.enums import Grade, InspectionStage, Payer, ReturnKind, ReturnSource
 from backend.api.errors import bad_input
 from backend.domain.errors import DomainError
 from backend.domain.returns import analytics as rules
+from backend.domain.returns import over_time as rules_over_time
 from backend.domain.returns.policies import Payer as DomainPayer
 from backend.persistence.queries import analytics as q
 
@@ -232,6 +234,21 @@ class ReturnAnalytics:
             average_score=None if found.average is None else round(found.average, 2),
             scores=[ScoreCount(score=n, calls=c) for n, c in sorted(found.by_score.items())],
         )
+
+    @strawberry.field(
+        description="Returned and shipped units per day, ISO week or month (UTC) of the"
+        " period, every bucket listed (zero-filled), at most 400: from createdFrom (else the"
+        " start of the first ticket's bucket) to createdTo (else now)."
+    )
+    async def over_time(
+        self,
+        interval: AnalyticsInterval | None = rules_over_time.Interval.MONTH,  # type: ignore[valid-type]
+    ) -> list[PeriodReturnRate]:
+        chosen = rules_over_time.Interval(interval or rules_over_time.Interval.MONTH)
+        try:
+            return await periods(self.filter, chosen)
+        except DomainError as error:
+            raise refused(error) from None
 
     @strawberry.field(description="Every stage, in order, with its median and p90.")
     async def cycle_times(self) -> list[CycleTime]:

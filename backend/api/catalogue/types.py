@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 from backend.api.context import Info
-from backend.api.enums import SupplyMode, WarehouseKind, ZoneKind
+from backend.api.enums import AbcClass, SupplyMode, WarehouseKind, ZoneKind
 from backend.persistence import models
 from backend.persistence.queries.rows import LocationRow, ProductRow
+
+if TYPE_CHECKING:
+    from backend.api.replenishment.types import ReorderPolicy
 
 
 @strawberry.type
@@ -51,7 +55,31 @@ class Product:
     barcodes: list[str]
     category: Category
     supplier: Supplier | None
+    abc_class: AbcClass | None = strawberry.field(  # type: ignore[valid-type]
+        description="ABC class by consumption value in the latest classifyProducts run."
+    )
+    abc_classified_at: datetime | None
     pk: strawberry.Private[int]
+    consumption_value: strawberry.Private[Decimal | None]
+
+    @strawberry.field(
+        description="Consumption value (units shipped x unit price) in the latest"
+        " classification's period; null for partner systems."
+    )
+    def abc_value(self, info: Info) -> Decimal | None:
+        principal = info.context.principal
+        return None if principal is None or principal.is_partner else self.consumption_value
+
+    @strawberry.field(
+        description="The product's reorder policies, one per warehouse that has one; empty"
+        " for partner systems."
+    )
+    async def reorder_policies(
+        self, info: Info
+    ) -> list[Annotated[ReorderPolicy, strawberry.lazy("backend.api.replenishment.types")]]:
+        from backend.api.replenishment.types import policies_of_product
+
+        return await policies_of_product(info, self.pk)
 
     @classmethod
     def build(
@@ -79,7 +107,10 @@ class Product:
             barcodes=barcodes,
             category=cast(Category, category),
             supplier=supplier,
+            abc_class=m.abc_class,
+            abc_classified_at=m.abc_classified_at,
             pk=m.id,
+            consumption_value=m.abc_value,
         )
 
 

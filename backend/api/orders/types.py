@@ -10,6 +10,7 @@ from backend.api.catalogue.types import Product
 from backend.api.context import Info
 from backend.api.enums import ShipmentStatus
 from backend.api.hydrate import Hydrator
+from backend.api.inventory.supply_types import PurchaseRequest, build_purchase_requests
 from backend.persistence import models
 
 
@@ -102,6 +103,14 @@ class Order:
             pk=m.id,
             customer_id=m.customer_id,
         )
+
+    @strawberry.field(
+        description="Purchase requests made for its just-in-time lines (their suppliers"
+        " ship them; nothing is reserved from stock)."
+    )
+    async def purchase_requests(self, info: Info) -> list[PurchaseRequest]:
+        found = await info.context.loaders.purchase_requests_of_order.load(self.pk)
+        return await build_purchase_requests(info, found)
 
     @strawberry.field
     async def customer(self, info: Info) -> Customer:

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from backend.api.auth.types import UserRef
 from backend.api.catalogue.types import Product
+from backend.api.context import Info
 from backend.api.enums import (
     ClaimStatus,
     DeclineCode,
@@ -28,6 +29,7 @@ from backend.api.enums import (
     TicketStatus,
     WaybillStatus,
 )
+from backend.api.inventory.supply_types import PurchaseRequest, build_purchase_requests
 from backend.api.orders.types import Order
 from backend.api.returns.lists import ReturnReason
 from backend.domain.returns import workflow
@@ -257,6 +259,13 @@ class ReturnTicket:
         description="The label printed when the goods are unpacked.",
     )
     pk: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Purchase requests for an exchange's just-in-time replacement products."
+    )
+    async def purchase_requests(self, info: Info) -> list[PurchaseRequest]:
+        found = await info.context.loaders.purchase_requests_of_ticket.load(self.pk)
+        return await build_purchase_requests(info, found)
 
     @classmethod
     def from_model(cls, m: models.ReturnTicket, now: datetime) -> ReturnTicket:

@@ -121,6 +121,29 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "sendBackCorrectiveAction": _APPROVERS,
     "markCorrectiveActionImplemented": STAFF,
     "verifyCorrectiveAction": _SUPERVISORS,
+    # inventory modes (table 11-1): custody fees and stock value for finance and managers;
+    # just-in-time supply: a partner acts only for the suppliers it is the partner account
+    # of (checked in domain/inventory/supply.py and services/inventory/)
+    "custodyFeeStatement": _MANAGERS | {Role.FINANCE},
+    "stockValue": _MANAGERS | {Role.FINANCE},
+    "supplierAvailability": EVERYONE,
+    "setSupplierAvailability": frozenset({Role.ADMIN, Role.PARTNER}),
+    "purchaseRequests": EVERYONE,
+    "purchaseRequest": EVERYONE,
+    "markPurchaseRequestShipped": frozenset({Role.ADMIN, Role.LOGISTICS, Role.PARTNER}),
+    "cancelPurchaseRequest": frozenset({Role.ADMIN, Role.CUSTOMER_SERVICE}),
+    # archive export of tickets (Art. 25.2); downloads: the requester or an admin, checked
+    # in domain/returns/archive.py
+    "requestTicketExport": _MANAGERS | {Role.FINANCE},
+    "ticketExports": _MANAGERS | {Role.FINANCE},
+    # reasonable stock levels: the warehouse and the supervisors set reorder policies; staff
+    # see low stock and its alerts; the managers classify products ABC
+    "reorderPolicies": STAFF,
+    "lowStock": STAFF,
+    "lowStockAlert": STAFF,
+    "abcRuns": STAFF,
+    "setReorderPolicy": frozenset({Role.ADMIN, Role.WAREHOUSE, Role.SUPERVISOR, Role.CS_MANAGER}),
+    "classifyProducts": _MANAGERS,
 }
 
 

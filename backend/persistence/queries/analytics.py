@@ -14,6 +14,13 @@ Category and SKU narrow returned lines; ticket-level figures take a ticket when 
 lines matches. Decimals are TEXT on SQLite: money is summed as integer cents there (CAST),
 as NUMERIC on PostgreSQL. Timestamps are compared as the ISO text Tortoise stores on SQLite
 (always UTC) and as timestamptz on PostgreSQL.
+
+Written for 200,000 tickets (tests/bench/analytics_bench.py): cycle times read the tickets'
+milestone columns, never the history; groups are formed on ids and named afterwards; the
+period reads return_ticket(created_at, warehouse_id, status) and shipment(shipped_at).
+SQLite plans without statistics, so the SQL steers it where it would otherwise drive a
+query from a poor index: a unary plus on a column keeps its index out (`+l.product_id`),
+CROSS JOIN keeps the written join order (`_in_order`). Check with EXPLAIN QUERY PLAN.
 """
 
 from __future__ import annotations
@@ -32,13 +39,12 @@ from backend.domain.returns.analytics import (
     InspectedCount,
 )
 from backend.domain.returns.kinds import (
-    Action,
     InspectionStage,
     ReturnKind,
     ReturnSource,
     TicketStatus,
 )
-from backend.domain.returns.policies import Grade, Responsibility
+from backend.domain.returns.policies import Grade, Payer, Responsibility
 from backend.persistence import transaction
 
 _NOT_RETURNED = (TicketStatus.DECLINED.value, TicketStatus.CANCELLED.value)
@@ -73,12 +79,6 @@ def _postgres() -> bool:
     return bool(transaction.current().capabilities.dialect == "postgres")
 
 
-def _seconds(start: str, end: str) -> str:
-    if _postgres():
-        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
-    return f"(julianday({end}) - julianday({start})) * 86400.0"
-
-
 def _cents(column: str) -> str:
     """SUM of a money column in cents, exact on both databases."""
     if _postgres():
@@ -90,34 +90,71 @@ def _money(cents: Any) -> Decimal:
     return (Decimal(str(cents)) / 100).quantize(Decimal("0.01"))
 
 
-def _line_where(f: ResolvedFilter, line: str, product: str) -> tuple[list[str], list[Any]]:
+def _in_order() -> str:
+    """A join SQLite must take in the written order (its planner has no statistics and
+    could otherwise drive a join from a low-selectivity index); a plain JOIN on
+    PostgreSQL, whose planner does."""
+    return "JOIN" if _postgres() else "CROSS JOIN"
+
+
+def _line_where(
+    f: ResolvedFilter, line: str, *, by_product: bool = True
+) -> tuple[list[str], list[Any]]:
+    """Category and SKU on a line alias (a return line or a shipment line). Without
+    `by_product`, SQLite does not look the SKU's lines up by their product index (when a
+    narrow period should drive the query instead)."""
     where: list[str] = []
     values: list[Any] = []
     if f.product_id is not None:
-        where.append(f"{line}.product_id = ?")
+        where.append(f"{'' if by_product else '+'}{line}.product_id = ?")
         values.append(f.product_id)
     if f.category_id is not None:
-        where.append(f"{product}.category_id = ?")
+        # a unary plus: a category holds many products, whose lines SQLite should read in
+        # a scan rather than one index lookup each
+        where.append(f"+{line}.product_id IN (SELECT id FROM product WHERE category_id = ?)")
         values.append(f.category_id)
     return where, values
 
 
+def _period(
+    f: ResolvedFilter, column: str, bounds: tuple[str, str] | None
+) -> tuple[list[str], list[Any]]:
+    """`column` within the filter's period, or within `bounds` (two SQL expressions, from
+    inclusive, to exclusive) instead when given."""
+    if bounds is not None:
+        return [f"{column} >= {bounds[0]}", f"{column} < {bounds[1]}"], []
+    where: list[str] = []
+    values: list[Any] = []
+    if f.created_from is not None:
+        where.append(f"{column} >= ?")
+        values.append(f.created_from)
+    if f.created_to is not None:
+        where.append(f"{column} < ?")
+        values.append(f.created_to)
+    return where, values
+
+
 def _ticket_where(
-    f: ResolvedFilter, *, returned_only: bool, lines_joined: bool
+    f: ResolvedFilter,
+    *,
+    returned_only: bool,
+    lines_joined: bool,
+    bounds: tuple[str, str] | None = None,
+    one_pass: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The WHERE clause on ticket `t`; with `lines_joined` the query joins line `l` and
-    product `p` and is narrowed per line, else a matching line must exist."""
+    """The WHERE clause on ticket `t`; with `lines_joined` the query joins return line `l`
+    and is narrowed per line, else a matching line must exist: checked per ticket (for a
+    statement that visits few tickets, a keyset page), or with `one_pass` found in one
+    pass over the lines (for an aggregate over many). `bounds` replace the filter's
+    period (see `_period`)."""
     where = ["1 = 1"]
     values: list[Any] = []
     if returned_only:
         where.append(f"t.status NOT IN ({', '.join('?' for _ in _NOT_RETURNED)})")
         values.extend(_NOT_RETURNED)
-    if f.created_from is not None:
-        where.append("t.created_at >= ?")
-        values.append(f.created_from)
-    if f.created_to is not None:
-        where.append("t.created_at < ?")
-        values.append(f.created_to)
+    period, period_values = _period(f, "t.created_at", bounds)
+    where += period
+    values += period_values
     if f.warehouse_id is not None:
         where.append("t.warehouse_id = ?")
         values.append(f.warehouse_id)
@@ -131,36 +168,74 @@ def _ticket_where(
         where.append(f"t.kind IN ({', '.join('?' for _ in f.kinds)})")
         values.extend(k.value for k in f.kinds)
     if lines_joined:
-        line_where, line_values = _line_where(f, "l", "p")
+        line_where, line_values = _line_where(f, "l", by_product=bounds is None)
         where += line_where
         values += line_values
-    elif f.narrows_lines:
-        line_where, line_values = _line_where(f, "xl", "xp")
+    elif f.narrows_lines and one_pass:
+        line_where, line_values = _line_where(f, "xl")
         where.append(
-            "EXISTS (SELECT 1 FROM return_line xl JOIN product xp ON xp.id = xl.product_id"
-            f" WHERE xl.ticket_id = t.id AND {' AND '.join(line_where)})"
+            f"t.id IN (SELECT xl.ticket_id FROM return_line xl WHERE {' AND '.join(line_where)})"
+        )
+        values += line_values
+    elif f.narrows_lines:
+        # the ticket's own lines by their ticket index, never the SKU's by the product index
+        line_where, line_values = _line_where(f, "xl", by_product=False)
+        where.append(
+            "EXISTS (SELECT 1 FROM return_line xl WHERE xl.ticket_id = t.id"
+            f" AND {' AND '.join(line_where)})"
         )
         values += line_values
     return " AND ".join(where), values
 
 
-def _shipped_where(f: ResolvedFilter) -> tuple[str, list[Any]]:
+def _returned_lines(
+    f: ResolvedFilter,
+    joins: str = "",
+    bounds: tuple[str, str] | None = None,
+    before: str = "",
+) -> tuple[str, list[Any]]:
+    """FROM and WHERE of the returned lines `l` of tickets `t` in the filter (`joins`
+    adds tables joined to them, `before` tables before them; `bounds` replace the
+    period)."""
+    where, values = _ticket_where(f, returned_only=True, lines_joined=True, bounds=bounds)
+    return (
+        f"FROM {before}return_ticket t JOIN return_line l ON l.ticket_id = t.id {joins}"
+        f" WHERE {where}",
+        values,
+    )
+
+
+def _shipped_lines(
+    f: ResolvedFilter,
+    *,
+    shipments: bool = False,
+    bounds: tuple[str, str] | None = None,
+    before: str = "",
+) -> tuple[str, list[Any]]:
+    """FROM and WHERE of the shipment lines `sl` in the filter, joined to their shipments
+    `s` when the period or `shipments` needs them (`bounds` replace the period, `before`
+    are tables before them). The warehouse is the one the goods left from: the bin of the
+    line's SHIPMENT movement."""
+    joins: list[str] = []
     where = ["1 = 1"]
-    values: list[Any] = []
-    if f.created_from is not None:
-        where.append("s.shipped_at >= ?")
-        values.append(f.created_from)
-    if f.created_to is not None:
-        where.append("s.shipped_at < ?")
-        values.append(f.created_to)
+    period, values = _period(f, "s.shipped_at", bounds)
+    if period:
+        source = "shipment s"  # the period picks shipments by the shipped_at index
+        joins.append(f"{_in_order()} shipment_line sl ON sl.shipment_id = s.id")
+        where += period
+    else:
+        source = "shipment_line sl"
+        if shipments:
+            joins.append(f"{_in_order()} shipment s ON s.id = sl.shipment_id")
     if f.warehouse_id is not None:
-        where.append(
-            "sl.movement_id IN (SELECT m.id FROM stock_movement m"
-            " JOIN location lo ON lo.id = m.from_location_id WHERE lo.warehouse_id = ?)"
-        )
+        joins.append(f"{_in_order()} stock_movement m ON m.id = sl.movement_id")
+        where.append("m.from_location_id IN (SELECT id FROM location WHERE warehouse_id = ?)")
         values.append(f.warehouse_id)
-    line_where, line_values = _line_where(f, "sl", "p")
-    return " AND ".join(where + line_where), values + line_values
+    line_where, line_values = _line_where(f, "sl")
+    return (
+        f"FROM {before}{source} {' '.join(joins)} WHERE {' AND '.join(where + line_where)}",
+        values + line_values,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,59 +246,80 @@ class Totals:
 
 
 async def totals(f: ResolvedFilter) -> Totals:
-    where, values = _ticket_where(f, returned_only=True, lines_joined=True)
-    shipped_where, shipped_values = _shipped_where(f)
+    returned, values = _returned_lines(f)
+    shipped, shipped_values = _shipped_lines(f)
     rows = await transaction.fetch(
-        "SELECT (SELECT COUNT(DISTINCT t.id) FROM return_line l"
-        " JOIN return_ticket t ON t.id = l.ticket_id JOIN product p ON p.id = l.product_id"
-        f" WHERE {where}) AS tickets,"
-        " (SELECT COALESCE(SUM(l.quantity), 0) FROM return_line l"
-        " JOIN return_ticket t ON t.id = l.ticket_id JOIN product p ON p.id = l.product_id"
-        f" WHERE {where}) AS units,"
-        " (SELECT COALESCE(SUM(sl.quantity), 0) FROM shipment_line sl"
-        " JOIN shipment s ON s.id = sl.shipment_id JOIN product p ON p.id = sl.product_id"
-        f" WHERE {shipped_where}) AS shipped",
-        [*values, *values, *shipped_values],
+        "SELECT r.tickets, r.units,"
+        f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
+        " FROM (SELECT COUNT(DISTINCT l.ticket_id) AS tickets,"
+        f" COALESCE(SUM(l.quantity), 0) AS units {returned}) r",
+        [*shipped_values, *values],
     )
     row = rows[0]
     return Totals(int(row["tickets"]), int(row["units"]), int(row["shipped"]))
 
 
-# Per dimension: the returned line's key and names, the joins they need, and the shipped
-# lines' key (None: every group is compared with all units shipped).
+# Per dimension, the returned side grouped by an id (or the courier) first, named after:
+# (the returned line's group key, the joins it needs, the naming FROM with `g.k` the key,
+# the name columns: code, zh, en). A unary plus keeps SQLite from reading the lines in
+# the order of an index on the key (a random access per line) to skip one sort.
 _COURIER_OF_LINE = (
-    "(SELECT MIN(os.courier) FROM shipment os JOIN shipment_line osl ON osl.shipment_id = os.id"
-    " WHERE os.order_id = t.order_id AND osl.product_id = l.product_id)"
+    "(SELECT MIN(os.courier) FROM shipment os"
+    " JOIN shipment_line osl ON osl.shipment_id = os.id AND osl.product_id = l.product_id"
+    " WHERE os.order_id = t.order_id)"
 )
-_RETURNED: dict[Dimension, tuple[str, str, str, str]] = {
+_RETURNED: dict[Dimension, tuple[str, str, str, tuple[str, str, str]]] = {
     Dimension.REASON: (
-        "r.code",
-        "r.name_zh",
-        "r.name_en",
-        "LEFT JOIN return_reason r ON r.id = t.reason_id",
+        "+t.reason_id",
+        "",
+        "LEFT JOIN return_reason n ON n.id = g.k",
+        ("n.code", "n.name_zh", "n.name_en"),
     ),
-    Dimension.PRODUCT: ("p.sku", "p.name_zh", "p.name_en", ""),
+    Dimension.PRODUCT: (
+        "+l.product_id",
+        "",
+        "JOIN product n ON n.id = g.k",
+        ("n.sku", "n.name_zh", "n.name_en"),
+    ),
     Dimension.CATEGORY: (
-        "c.code",
-        "c.name_zh",
-        "c.name_en",
-        "JOIN category c ON c.id = p.category_id",
+        "+p.category_id",
+        "JOIN product p ON p.id = l.product_id",
+        "JOIN category n ON n.id = g.k",
+        ("n.code", "n.name_zh", "n.name_en"),
     ),
-    Dimension.COURIER: (_COURIER_OF_LINE, _COURIER_OF_LINE, _COURIER_OF_LINE, ""),
     Dimension.SUPPLIER: (
-        "su.code",
-        "su.name",
-        "su.name",
-        "LEFT JOIN supplier su ON su.id = p.supplier_id",
+        "+p.supplier_id",
+        "JOIN product p ON p.id = l.product_id",
+        "LEFT JOIN supplier n ON n.id = g.k",
+        ("n.code", "n.name", "n.name"),
     ),
+    Dimension.COURIER: (_COURIER_OF_LINE, "", "", ("g.k", "g.k", "g.k")),
 }
-_SHIPPED: dict[Dimension, tuple[str, str] | None] = {
-    Dimension.REASON: None,
-    Dimension.PRODUCT: ("p.sku", ""),
-    Dimension.CATEGORY: ("c.code", "JOIN category c ON c.id = p.category_id"),
-    Dimension.COURIER: ("s.courier", ""),
-    Dimension.SUPPLIER: ("su.code", "LEFT JOIN supplier su ON su.id = p.supplier_id"),
-}
+
+
+def _shipped_groups(f: ResolvedFilter, dimension: Dimension) -> tuple[str | None, list[Any]]:
+    """Shipped units per group, keyed like the returned groups (`k`, `units`); None for a
+    dimension whose every group is compared with all units shipped (REASON)."""
+    if dimension is Dimension.REASON:
+        return None, []
+    if dimension is Dimension.COURIER:
+        shipped, values = _shipped_lines(f, shipments=True)
+        return (
+            f"SELECT s.courier AS k, SUM(sl.quantity) AS units {shipped} GROUP BY s.courier",
+            values,
+        )
+    shipped, values = _shipped_lines(f)
+    by_product = (
+        f"SELECT sl.product_id AS k, SUM(sl.quantity) AS units {shipped} GROUP BY sl.product_id"
+    )
+    if dimension is Dimension.PRODUCT:
+        return by_product, values
+    column = "category_id" if dimension is Dimension.CATEGORY else "supplier_id"
+    return (
+        f"SELECT p.{column} AS k, SUM(x.units) AS units FROM ({by_product}) x"
+        f" JOIN product p ON p.id = x.k GROUP BY p.{column}",
+        values,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,40 +331,50 @@ class NamedGroup:
 
 async def groups(f: ResolvedFilter, dimension: Dimension) -> list[NamedGroup]:
     """Returned units and tickets per group, with the units shipped of the same group, in
-    one statement."""
-    key, name_zh, name_en, joins = _RETURNED[dimension]
-    where, values = _ticket_where(f, returned_only=True, lines_joined=True)
-    shipped_where, shipped_values = _shipped_where(f)
-    shipped = _SHIPPED[dimension]
-    returned_sql = (
-        "SELECT k, MIN(name_zh) AS name_zh, MIN(name_en) AS name_en, SUM(quantity) AS units,"
-        " COUNT(DISTINCT ticket_id) AS tickets FROM ("
-        f" SELECT {key} AS k, {name_zh} AS name_zh, {name_en} AS name_en, l.quantity,"
-        " t.id AS ticket_id FROM return_line l JOIN return_ticket t ON t.id = l.ticket_id"
-        f" JOIN product p ON p.id = l.product_id {joins} WHERE {where}) AS lines GROUP BY k"
-    )
-    shipped_from = (
-        "FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id"
-        " JOIN product p ON p.id = sl.product_id"
-    )
-    if shipped is None:
-        sql = (
-            f"WITH returned AS ({returned_sql}),"
-            f" shipped AS (SELECT COALESCE(SUM(sl.quantity), 0) AS units {shipped_from}"
-            f" WHERE {shipped_where})"
-            " SELECT returned.*, shipped.units AS shipped FROM returned CROSS JOIN shipped"
+    one statement: both sides grouped by id (product, category, supplier, reason) or by
+    courier, then named."""
+    key, joins, naming, (code, name_zh, name_en) = _RETURNED[dimension]
+    returned, values = _returned_lines(f, joins)
+    if dimension is Dimension.COURIER and _postgres():
+        # PostgreSQL hash-joins the lines to their orders' shipped products at once; a
+        # subquery per line (SQLite's way, below) costs it a subplan run each
+        lines = (
+            f"returned AS MATERIALIZED (SELECT t.order_id, l.product_id, l.quantity,"
+            f" l.ticket_id {returned}), carried AS (SELECT os.order_id, osl.product_id,"
+            " MIN(os.courier) AS courier FROM shipment os"
+            " JOIN shipment_line osl ON osl.shipment_id = os.id"
+            " WHERE os.order_id IN (SELECT order_id FROM returned)"
+            " GROUP BY os.order_id, osl.product_id),"
+            " lines AS (SELECT c.courier AS k, r.quantity, r.ticket_id FROM returned r"
+            " LEFT JOIN carried c ON c.order_id = r.order_id AND c.product_id = r.product_id)"
         )
     else:
-        shipped_key, shipped_joins = shipped
+        # The courier is looked up once per line (MATERIALIZED), not again by the GROUP BY.
+        materialized = "MATERIALIZED " if dimension is Dimension.COURIER else ""
+        lines = f"lines AS {materialized}(SELECT {key} AS k, l.quantity, l.ticket_id {returned})"
+    grouped = (
+        f"{lines}, g AS (SELECT k, SUM(quantity) AS units, COUNT(DISTINCT ticket_id) AS tickets"
+        " FROM lines GROUP BY k)"
+    )
+    shipped_sql, shipped_values = _shipped_groups(f, dimension)
+    if shipped_sql is None:
+        shipped_total, total_values = _shipped_lines(f)
+        shipped = f"(SELECT COALESCE(SUM(sl.quantity), 0) {shipped_total})"
         sql = (
-            f"WITH returned AS ({returned_sql}),"
-            f" shipped AS (SELECT {shipped_key} AS k, SUM(sl.quantity) AS units {shipped_from}"
-            f" {shipped_joins} WHERE {shipped_where} GROUP BY {shipped_key})"
-            " SELECT returned.*, COALESCE(shipped.units, 0) AS shipped FROM returned"
-            " LEFT JOIN shipped ON shipped.k = returned.k"
-            " OR (shipped.k IS NULL AND returned.k IS NULL)"
+            f"WITH {grouped} SELECT {code} AS k, {name_zh} AS name_zh, {name_en} AS name_en,"
+            f" g.units, g.tickets, {shipped} AS shipped FROM g {naming}"
         )
-    rows = await transaction.fetch(sql, [*values, *shipped_values])
+        params = [*values, *total_values]
+    else:
+        sql = (
+            f"WITH {grouped}, shipped AS ({shipped_sql})"
+            f" SELECT {code} AS k, {name_zh} AS name_zh, {name_en} AS name_en, g.units,"
+            " g.tickets, COALESCE(shipped.units, 0) AS shipped FROM g"
+            f" {naming} LEFT JOIN shipped ON shipped.k = g.k"
+            " OR (shipped.k IS NULL AND g.k IS NULL)"
+        )
+        params = [*values, *shipped_values]
+    rows = await transaction.fetch(sql, params)
     return [
         NamedGroup(
             count=GroupCount(
@@ -285,26 +391,60 @@ async def groups(f: ResolvedFilter, dimension: Dimension) -> list[NamedGroup]:
     ]
 
 
+_STAGES_SEEN = list(InspectionStage)
+_GRADES_SEEN: list[Grade | None] = [None, *Grade]
+_RESPONSIBILITIES = list(Responsibility)
+
+
+def _index_of(column: str, values: list[Any]) -> str:
+    """A CASE giving a value's position in `values` (NULL for one not listed)."""
+    cases = " ".join(
+        f"WHEN {column} IS NULL THEN {n}"
+        if value is None
+        else f"WHEN {column} = '{value}' THEN {n}"
+        for n, value in enumerate(values)
+    )
+    return f"(CASE {cases} END)"
+
+
+def _inspection_code() -> str:
+    """Stage, verdict, grade and responsibility of an inspection `i` as one small integer:
+    SQLite groups (sorts) one integer per row much faster than four columns."""
+    grades, people = len(_GRADES_SEEN), len(_RESPONSIBILITIES)
+    return (
+        f"{_index_of('i.stage', list(_STAGES_SEEN))} * {2 * grades * people}"
+        f" + (CASE WHEN i.passed THEN {grades * people} ELSE 0 END)"
+        f" + {_index_of('i.grade', list(_GRADES_SEEN))} * {people}"
+        f" + {_index_of('i.responsibility', list(_RESPONSIBILITIES))}"
+    )
+
+
+def _inspected(code: int, units: int) -> InspectedCount:
+    grades, people = len(_GRADES_SEEN), len(_RESPONSIBILITIES)
+    stage, rest = divmod(code, 2 * grades * people)
+    passed, rest = divmod(rest, grades * people)
+    grade, responsibility = divmod(rest, people)
+    return InspectedCount(
+        stage=_STAGES_SEEN[stage],
+        passed=bool(passed),
+        grade=_GRADES_SEEN[grade],
+        responsibility=_RESPONSIBILITIES[responsibility],
+        units=units,
+    )
+
+
 async def inspection_groups(f: ResolvedFilter) -> list[InspectedCount]:
-    """Inspected units per stage, verdict, grade and responsibility."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=True)
+    """Inspected units per stage, verdict, grade and responsibility (grouped by their
+    code, decoded here)."""
+    where, values = _ticket_where(f, returned_only=False, lines_joined=f.narrows_lines)
+    lines = " JOIN return_line l ON l.id = i.line_id" if f.narrows_lines else ""
     rows = await transaction.fetch(
-        "SELECT i.stage, i.passed, i.grade, i.responsibility, SUM(i.quantity) AS units"
-        " FROM inspection i JOIN return_ticket t ON t.id = i.ticket_id"
-        " JOIN return_line l ON l.id = i.line_id JOIN product p ON p.id = l.product_id"
-        f" WHERE {where} GROUP BY i.stage, i.passed, i.grade, i.responsibility",
+        f"SELECT code, SUM(units) AS units FROM (SELECT {_inspection_code()} AS code,"
+        f" i.quantity AS units FROM return_ticket t JOIN inspection i ON i.ticket_id = t.id"
+        f"{lines} WHERE {where}) inspected GROUP BY code",
         values,
     )
-    return [
-        InspectedCount(
-            stage=InspectionStage(row["stage"]),
-            passed=bool(row["passed"]),
-            grade=None if row["grade"] is None else Grade(row["grade"]),
-            responsibility=Responsibility(row["responsibility"]),
-            units=int(row["units"]),
-        )
-        for row in rows
-    ]
+    return [_inspected(int(row["code"]), int(row["units"])) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,84 +456,84 @@ class StageTimes:
     average_seconds: float
 
 
-def _percentile_rank(percent: int) -> str:
-    # Nearest rank, ceil(percent * n / 100), in integer arithmetic (domain nearest_rank).
-    return f"(n * {percent} + 99) / 100"
+def _moment(column: str) -> str:
+    """A timestamp column as the moments table keeps it: a Julian day number on SQLite
+    (parsed once per ticket, not once per use), the timestamp itself on PostgreSQL."""
+    return column if _postgres() else f"julianday({column})"
+
+
+def _span(start: str, end: str) -> str:
+    """Seconds between two moments of the moments table."""
+    if _postgres():  # date_part: double precision (EXTRACT answers slower numeric)
+        return f"date_part('epoch', {end} - {start})"
+    return f"(({end}) - ({start})) * 86400.0"
+
+
+# Per stage: its number in the statement, and the moments (as `_moments` names them) it
+# runs between.
+_STAGES: dict[CycleStage, tuple[int, str, str]] = {
+    CycleStage.APPLICATION_TO_DECISION: (1, "created", "decided"),
+    CycleStage.ARRIVAL_TO_QC: (2, "arrived", "inspected"),
+    CycleStage.QC_TO_REFUND: (3, "inspected", "refunded"),
+    CycleStage.WHOLE_TICKET: (4, "created", "closed"),
+}
+
+
+def _ranked(n: int, start: str, end: str, percent: int) -> str:
+    """The nearest-rank `percent` duration of stage `n`: its rank's row of the durations in
+    order (the 90th counted from the top, so that the sort keeps a tenth of them)."""
+    durations = (
+        f"SELECT {_span(start, end)} AS d FROM moments"
+        f" WHERE {start} IS NOT NULL AND {end} IS NOT NULL"
+    )
+    rank = f"(c.n{n} * {percent} + 99) / 100"
+    if percent > 50:
+        order, offset = "d DESC", f"c.n{n} - {rank}"
+    else:
+        order, offset = "d", f"CASE WHEN c.n{n} = 0 THEN 0 ELSE {rank} - 1 END"
+    return (
+        f"(SELECT d FROM ({durations}) durations ORDER BY {order}"
+        f" LIMIT 1 OFFSET (SELECT {offset} FROM counts c))"
+    )
 
 
 async def cycle_times(f: ResolvedFilter) -> list[StageTimes]:
     """Per stage: how many tickets were measured, and the median, 90th percentile (both
-    nearest-rank) and average of their durations in seconds. One statement: the moments
-    per ticket, the durations, a ROW_NUMBER / COUNT window, the ranked rows picked."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
-    decided = (Action.APPROVE.value, Action.DECLINE.value)
-    sql = f"""
-WITH picked AS (
-    SELECT t.id, t.created_at, t.status FROM return_ticket t WHERE {where}
-), moments AS (
-    SELECT e.ticket_id,
-           MIN(CASE WHEN e.action IN (?, ?) THEN e.at END) AS decided,
-           MIN(CASE WHEN e.to_status = ? THEN e.at END) AS arrived,
-           MIN(CASE WHEN e.action = ? THEN e.at END) AS inspected,
-           MAX(CASE WHEN e.to_status = ? THEN e.at END) AS closed
-      FROM ticket_event e JOIN picked ON picked.id = e.ticket_id
-     WHERE e.action IN (?, ?, ?) OR e.to_status IN (?, ?)
-     GROUP BY e.ticket_id
-), refunded AS (
-    SELECT r.ticket_id, MIN(r.at) AS first_refund
-      FROM refund r JOIN picked ON picked.id = r.ticket_id
-     GROUP BY r.ticket_id
-), spans AS (
-    SELECT '{CycleStage.APPLICATION_TO_DECISION}' AS stage,
-           {_seconds("picked.created_at", "m.decided")} AS d
-      FROM picked JOIN moments m ON m.ticket_id = picked.id WHERE m.decided IS NOT NULL
-    UNION ALL
-    SELECT '{CycleStage.ARRIVAL_TO_QC}', {_seconds("m.arrived", "m.inspected")}
-      FROM moments m WHERE m.arrived IS NOT NULL AND m.inspected IS NOT NULL
-    UNION ALL
-    SELECT '{CycleStage.QC_TO_REFUND}', {_seconds("m.inspected", "rf.first_refund")}
-      FROM moments m JOIN refunded rf ON rf.ticket_id = m.ticket_id
-     WHERE m.inspected IS NOT NULL
-    UNION ALL
-    SELECT '{CycleStage.WHOLE_TICKET}', {_seconds("picked.created_at", "m.closed")}
-      FROM picked JOIN moments m ON m.ticket_id = picked.id
-     WHERE picked.status = ? AND m.closed IS NOT NULL
-), ranked AS (
-    SELECT stage, d,
-           ROW_NUMBER() OVER (PARTITION BY stage ORDER BY d) AS rn,
-           COUNT(*) OVER (PARTITION BY stage) AS n
-      FROM spans
-)
-SELECT stage, MAX(n) AS tickets,
-       MAX(CASE WHEN rn = {_percentile_rank(MEDIAN)} THEN d END) AS median,
-       MAX(CASE WHEN rn = {_percentile_rank(P90)} THEN d END) AS p90,
-       AVG(d) AS average
-  FROM ranked GROUP BY stage
-"""
-    rows = await transaction.fetch(
-        sql,
-        [
-            *values,
-            *decided,
-            TicketStatus.RECEIVED.value,
-            Action.INSPECT_QC.value,
-            TicketStatus.CLOSED.value,
-            *decided,
-            Action.INSPECT_QC.value,
-            TicketStatus.RECEIVED.value,
-            TicketStatus.CLOSED.value,
-            TicketStatus.CLOSED.value,
-        ],
+    nearest-rank) and average of their durations in seconds. One statement over the
+    tickets' milestone columns (no history scan): the moments of the filter's tickets,
+    materialized once; their count and average per stage in one pass; each percentile the
+    row at its rank of the stage's durations in order (ORDER BY ... LIMIT 1 OFFSET rank,
+    which SQLite sorts faster than a ROW_NUMBER window over every stage)."""
+    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
+    counts = ", ".join(
+        f"COUNT({_span(a, b)}) AS n{n}, AVG({_span(a, b)}) AS a{n}" for n, a, b in _STAGES.values()
     )
+    picks = ", ".join(
+        f"{_ranked(n, a, b, MEDIAN)} AS m{n}, {_ranked(n, a, b, P90)} AS p{n}"
+        for n, a, b in _STAGES.values()
+    )
+    sql = f"""
+WITH moments AS MATERIALIZED (
+    SELECT {_moment("t.created_at")} AS created, {_moment("t.decided_at")} AS decided,
+           {_moment("t.arrived_at")} AS arrived, {_moment("t.qc_inspected_at")} AS inspected,
+           {_moment("t.first_refund_at")} AS refunded,
+           CASE WHEN t.status = ? THEN {_moment("t.closed_at")} END AS closed
+      FROM return_ticket t WHERE {where}
+), counts AS MATERIALIZED (SELECT {counts} FROM moments)
+SELECT {picks}, counts.* FROM counts
+"""
+    rows = await transaction.fetch(sql, [TicketStatus.CLOSED.value, *values])
+    row = rows[0]
     return [
         StageTimes(
-            stage=CycleStage(row["stage"]),
-            tickets=int(row["tickets"]),
-            median_seconds=float(row["median"]),
-            p90_seconds=float(row["p90"]),
-            average_seconds=float(row["average"]),
+            stage=stage,
+            tickets=int(row[f"n{n}"]),
+            median_seconds=float(row[f"m{n}"]),
+            p90_seconds=float(row[f"p{n}"]),
+            average_seconds=float(row[f"a{n}"]),
         )
-        for row in rows
+        for stage, (n, _a, _b) in _STAGES.items()
+        if int(row[f"n{n}"])
     ]
 
 
@@ -405,14 +545,25 @@ class FeeTotal:
 
 
 async def shipping_fees(f: ResolvedFilter) -> list[FeeTotal]:
-    """Tickets' shipping fees summed per payer (customer or merchant)."""
-    where, values = _ticket_where(f, returned_only=True, lines_joined=False)
-    rows = await transaction.fetch(
-        f"SELECT t.shipping_payer AS payer, COUNT(*) AS tickets, {_cents('t.shipping_fee')}"
-        f" AS cents FROM return_ticket t WHERE {where} GROUP BY t.shipping_payer",
-        values,
+    """Tickets' shipping fees summed per payer (customer or merchant): one pass, a
+    conditional sum per payer (no sort)."""
+    where, values = _ticket_where(f, returned_only=True, lines_joined=False, one_pass=True)
+    payers = [payer.value for payer in Payer]
+    columns = ", ".join(
+        f"SUM(CASE WHEN t.shipping_payer = ? THEN 1 ELSE 0 END) AS tickets_{n},"
+        f" {_cents('CASE WHEN t.shipping_payer = ? THEN t.shipping_fee END')} AS cents_{n}"
+        for n, _ in enumerate(payers)
     )
-    return [FeeTotal(str(row["payer"]), int(row["tickets"]), _money(row["cents"])) for row in rows]
+    rows = await transaction.fetch(
+        f"SELECT {columns} FROM return_ticket t WHERE {where}",
+        [*(p for payer in payers for p in (payer, payer)), *values],
+    )
+    row = rows[0]
+    return [
+        FeeTotal(payer, int(row[f"tickets_{n}"]), _money(row[f"cents_{n}"]))
+        for n, payer in enumerate(payers)
+        if row[f"tickets_{n}"]
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,7 +575,7 @@ class RefundTotal:
 
 async def refunds(f: ResolvedFilter) -> RefundTotal:
     """Refunds paid on the filter's tickets: how many, on how many tickets, how much."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
+    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
     rows = await transaction.fetch(
         "SELECT COUNT(*) AS refunds, COUNT(DISTINCT r.ticket_id) AS tickets,"
         f" {_cents('r.amount')} AS cents"
@@ -449,7 +600,7 @@ class SatisfactionTotal:
 async def satisfaction(f: ResolvedFilter) -> SatisfactionTotal:
     """Follow-up calls on the filter's tickets: how many, how many reached the customer or
     ended unreachable, and the satisfaction the reached ones gave (1-5)."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
+    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
     scores = ", ".join(
         f"SUM(CASE WHEN c.satisfaction = {n} THEN 1 ELSE 0 END) AS s{n}" for n in range(1, 6)
     )

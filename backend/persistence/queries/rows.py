@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from backend.domain.inventory.kinds import AbcClass
 from backend.domain.returns.kinds import InspectionStage, TicketStatus
 from backend.domain.returns.policies import Grade, Responsibility
 from backend.domain.stock.kinds import SupplyMode, ZoneKind
@@ -40,6 +41,9 @@ class ProductRow:
     active: bool
     category_id: int
     supplier_id: int | None
+    abc_class: AbcClass | None = None
+    abc_value: Decimal | None = None
+    abc_classified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,8 @@ async def products_by_ids(ids: Sequence[int]) -> list[ProductRow | None]:
     rows = (
         await transaction.fetch(
             "SELECT id, sku, name_zh, name_en, model, style, colour, size, unit_price,"
-            " return_window_days, supply_mode, active, category_id, supplier_id"
+            " return_window_days, supply_mode, active, category_id, supplier_id,"
+            " abc_class, abc_value, abc_classified_at"
             f" FROM product WHERE id IN ({_marks(wanted)})",
             wanted,
         )
@@ -99,6 +104,11 @@ async def products_by_ids(ids: Sequence[int]) -> list[ProductRow | None]:
             active=bool(r["active"]),
             category_id=r["category_id"],
             supplier_id=r["supplier_id"],
+            abc_class=None if r["abc_class"] is None else AbcClass(r["abc_class"]),
+            abc_value=None if r["abc_value"] is None else Decimal(str(r["abc_value"])),
+            abc_classified_at=None
+            if r["abc_classified_at"] is None
+            else moment(r["abc_classified_at"]),
         )
         for r in rows
     }

@@ -53,6 +53,11 @@ async def ticket_by_inbound_waybill(waybill: str) -> ReturnTicket | None:
     return await ReturnTicket.get(id=found.ticket_id) if found else None
 
 
+def now() -> datetime:
+    """The time a ticket's history row and the milestones it sets are stamped with."""
+    return datetime.now(UTC)
+
+
 async def add_event(
     ticket_id: int,
     actor_id: int,
@@ -60,10 +65,11 @@ async def add_event(
     from_status: TicketStatus | None,
     to_status: TicketStatus | None,
     detail: dict[str, Any],
+    at: datetime | None = None,
 ) -> TicketEvent:
     return await TicketEvent.create(
         ticket_id=ticket_id,
-        at=datetime.now(UTC),
+        at=now() if at is None else at,
         actor_id=actor_id,
         action=action,
         from_status=from_status,

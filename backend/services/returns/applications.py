@@ -14,6 +14,7 @@ from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.orders import rules as order_rules
 from backend.domain.returns import policies, workflow
 from backend.domain.returns.kinds import Action, ReturnKind, ReturnSource, TicketStatus
+from backend.domain.stock.kinds import SupplyMode
 from backend.persistence.models import (
     OrderLine,
     Product,
@@ -297,13 +298,36 @@ async def decline_return(pubsub: PubSub, actor: Principal, cmd: DeclineReturn) -
     )
 
 
-async def reserve_replacement(uow: UnitOfWork, actor: Principal, ticket: ReturnTicket) -> bool:
+async def reserve_replacement(
+    uow: UnitOfWork,
+    actor: Principal,
+    ticket: ReturnTicket,
+    products: frozenset[int] | None = None,
+) -> bool:
     """Hold the wanted products for the exchange under the ticket's number, all or none:
-    False when some product has no sellable stock (the replacement order tries again)."""
+    False when some product has no sellable stock (the replacement order tries again).
+    A just-in-time product needs no stock: its supplier ships it on a purchase request
+    made with the replacement order. With `products`, only those wanted products, from
+    stock even if just in time (their purchase requests were cancelled)."""
     lines = await ReturnLine.filter(ticket_id=ticket.id, wanted_product_id__not_isnull=True)
+    if products is not None:
+        lines = [line for line in lines if line.wanted_product_id in products]
+    just_in_time = (
+        set()
+        if products is not None
+        else {
+            int(str(found))
+            for found in await Product.filter(
+                id__in=[line.wanted_product_id for line in lines],
+                supply_mode=SupplyMode.JUST_IN_TIME,
+            ).values_list("id", flat=True)
+        }
+    )
     plan = []
     for line in lines:
         assert line.wanted_product_id is not None
+        if line.wanted_product_id in just_in_time:
+            continue
         place = await repo.bin_with_available(
             line.wanted_product_id, ticket.warehouse_id, line.quantity
         )
@@ -326,4 +350,4 @@ async def reserve_replacement(uow: UnitOfWork, actor: Principal, ticket: ReturnT
             stock_events.TOPIC,
             stock_events.stock_changed(product, place, kind="RESERVE", delta=0, movement_id=None),
         )
-    return bool(plan)
+    return bool(lines)

@@ -12,7 +12,7 @@ from backend.domain import validation
 from backend.domain.auth.roles import Principal, Role
 from backend.domain.auth.scope import scope_of
 from backend.domain.errors import DomainError, ErrorCode
-from backend.domain.returns import workflow
+from backend.domain.returns import milestones, workflow
 from backend.domain.returns.kinds import Action, TicketStatus, WaybillStatus
 from backend.persistence.models import InboundWaybill, ReturnLine, ReturnTicket, User, Warehouse
 from backend.persistence.repositories import tickets as repo
@@ -72,10 +72,12 @@ async def move(
         changes["resume_to"] = before  # where RESUME or a manager's REOPEN goes back to
     elif action in (Action.RESUME, Action.REOPEN):
         changes["resume_to"] = None
-    changes["status_since"] = datetime.now(UTC)
+    at = repo.now()
+    changes["status_since"] = at
+    changes.update(milestones.on_step(ticket, action.value, before, after, at))
     if not await repo.change(ticket, status=after, **changes):
         raise concurrent_change()
-    await repo.add_event(ticket.id, actor.user_id, action.value, before, after, detail or {})
+    await repo.add_event(ticket.id, actor.user_id, action.value, before, after, detail or {}, at)
     announce(uow, ticket, action.value, before)
     return after
 
@@ -89,9 +91,11 @@ async def record(
     **changes: Any,
 ) -> None:
     """A step that changes no status (assignment, note, refund part): history and event."""
+    at = repo.now()
+    changes.update(milestones.on_step(ticket, action, None, None, at))
     if not await repo.change(ticket, **changes):
         raise concurrent_change()
-    await repo.add_event(ticket.id, actor.user_id, action, None, None, detail)
+    await repo.add_event(ticket.id, actor.user_id, action, None, None, detail, at)
     announce(uow, ticket, action, ticket.status)
 
 
@@ -162,14 +166,16 @@ async def open_ticket(
     """Create a ticket in its flow's first state, with its lines, first history row and
     (for a parcel already on its way or here) its inbound waybill."""
     first = flow.first_status
+    at = repo.now()
     ticket = await ReturnTicket.create(
         number=await new_number(),
         kind=flow.kind,
         source=flow.source,
         remote=flow.remote,
         status=first,
-        status_since=datetime.now(UTC),
+        status_since=at,
         created_by_id=actor.user_id,
+        arrived_at=at if first is TicketStatus.RECEIVED else None,
         **fields,
     )
     for line in lines:
@@ -183,6 +189,6 @@ async def open_ticket(
             status=WaybillStatus.ACTIVE,
             arrived_at=arrived_at,
         )
-    await repo.add_event(ticket.id, actor.user_id, "OPEN", None, first, detail)
+    await repo.add_event(ticket.id, actor.user_id, "OPEN", None, first, detail, at)
     announce(uow, ticket, "OPEN", None)
     return ticket

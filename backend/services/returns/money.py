@@ -12,7 +12,7 @@ from backend.domain import validation
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.orders import rules as order_rules
-from backend.domain.returns import policies, workflow
+from backend.domain.returns import milestones, policies, workflow
 from backend.domain.returns.kinds import Action, ClaimStatus
 from backend.domain.returns.kinds import TicketStatus as S
 from backend.persistence.models import (
@@ -82,14 +82,13 @@ async def issue_refund(pubsub: PubSub, actor: Principal, cmd: IssueRefund) -> An
             at=datetime.now(UTC),
         )
         detail = {"amount": str(amount), "remaining": str(remaining), "reference": reference}
+        paid = {"refunded": so_far + amount, **milestones.on_refund(ticket, refund.at)}
         if remaining:
-            await casefile.record(
-                uow, actor, ticket, "REFUND_PART", detail, refunded=so_far + amount
-            )
+            await casefile.record(uow, actor, ticket, "REFUND_PART", detail, **paid)
             return {"ticketId": ticket.id, "refundId": refund.id}
         for line in await repo.lines(ticket.id):
             await ReturnLine.filter(id=line.id).update(quantity_refunded=line.quantity_received)
-        await casefile.move(uow, actor, ticket, Action.REFUND, detail, refunded=so_far + amount)
+        await casefile.move(uow, actor, ticket, Action.REFUND, detail, **paid)
         await follow_up_if_done(uow, actor, ticket)
         return {"ticketId": ticket.id, "refundId": refund.id}
 

@@ -12,6 +12,7 @@ from typing import Any
 from backend.domain import validation
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
+from backend.domain.inventory.kinds import DemandSource, PurchaseRequestStatus
 from backend.domain.returns import workflow
 from backend.domain.returns.kinds import (
     Action,
@@ -27,15 +28,18 @@ from backend.persistence.models import (
     Customer,
     InboundWaybill,
     OutboundShipment,
+    PurchaseRequest,
     ReturnLine,
     ReturnTicket,
     Shipment,
 )
 from backend.persistence.repositories import orders as orders_repo
 from backend.persistence.repositories import stock as stock_repo
+from backend.persistence.repositories import supply as supply_repo
 from backend.persistence.repositories import tickets as repo
 from backend.pubsub.base import PubSub
 from backend.services.idempotency import Answer, run_once
+from backend.services.inventory import demand
 from backend.services.returns import casefile, goods
 from backend.services.stock.booking import ship_units
 from backend.services.unit_of_work import UnitOfWork
@@ -84,10 +88,16 @@ class ReturnToCustomer:
     note: str = ""
 
 
-async def _new_waybill(waybill: str, courier: str) -> tuple[str, str]:
+async def new_waybill(waybill: str, courier: str) -> tuple[str, str]:
+    """A waybill no parcel of ours (order shipment, ticket shipment, a supplier's shipment
+    of a purchase request) uses yet, and its courier."""
     code = validation.code(waybill, "waybill")
     name = validation.text(courier, "courier", max_length=64, required=True)
-    taken = await OutboundShipment.exists(waybill=code) or await Shipment.exists(waybill=code)
+    taken = (
+        await OutboundShipment.exists(waybill=code)
+        or await Shipment.exists(waybill=code)
+        or await supply_repo.waybill_taken(code)
+    )
     if taken:
         raise DomainError(ErrorCode.DUPLICATE, f"Waybill {code} is in use already.", "waybill")
     return code, name
@@ -136,7 +146,7 @@ async def reship(pubsub: PubSub, actor: Principal, cmd: Reship) -> Answer:
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         ticket = await casefile.visible_ticket(actor, cmd.ticket_number)
         workflow.next_status(casefile.flow_of(ticket), ticket.status, Action.RESHIP)
-        waybill, courier = await _new_waybill(cmd.waybill, cmd.courier)
+        waybill, courier = await new_waybill(cmd.waybill, cmd.courier)
         if ticket.remote:  # the stranded goods are elsewhere: send the same from stock
             for line in await repo.lines(ticket.id):
                 if cmd.from_location_code:
@@ -259,14 +269,13 @@ async def create_replacement_order(
             ],
         )
         await _outbound(actor, ticket, OutboundPurpose.REPLACEMENT, None, "", order_id=order.id)
-        await casefile.record(
-            uow,
-            actor,
-            ticket,
-            "CREATE_REPLACEMENT",
-            {"orderNumber": order.number, "note": note},
-            **changes,
+        requested = await demand.open_for_order(
+            uow, actor, order.id, DemandSource.EXCHANGE, ticket.id
         )
+        detail: dict[str, Any] = {"orderNumber": order.number, "note": note}
+        if requested:  # just-in-time products: their suppliers ship them
+            detail["purchaseRequests"] = [request.number for request in requested]
+        await casefile.record(uow, actor, ticket, "CREATE_REPLACEMENT", detail, **changes)
         return {"ticketId": ticket.id, "orderId": order.id}
 
     return await run_once(
@@ -280,32 +289,40 @@ async def create_replacement_order(
 
 
 async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacement) -> Answer:
-    """The reserved replacement leaves through the ledger on the replacement order."""
+    """The reserved replacement leaves through the ledger on the replacement order. Its
+    just-in-time products are not in stock: their suppliers ship them (purchase requests)."""
 
     async def work(uow: UnitOfWork) -> dict[str, Any]:
+        from backend.services.returns.applications import reserve_replacement
+
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
         ticket = await casefile.visible_ticket(actor, cmd.ticket_number)
-        outbound = await OutboundShipment.get_or_none(
-            ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT
-        )
-        if outbound is None or outbound.order_id is None:
-            raise DomainError(
-                ErrorCode.INVALID, "Create the replacement order first.", "ticketNumber"
-            )
-        if outbound.status is not OutboundStatus.OPEN:
-            raise DomainError(
-                ErrorCode.DUPLICATE,
-                f"The replacement is {outbound.status} already"
-                + (f" (waybill {outbound.waybill})." if outbound.waybill else "."),
-                "ticketNumber",
-            )
+        outbound = await _open_replacement(ticket)
         if ticket.status not in REPLACEMENT_FROM:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
                 f"The replacement does not ship while the ticket is {ticket.status}.",
                 "ticketNumber",
             )
-        waybill, courier = await _new_waybill(cmd.waybill, cmd.courier)
+        instead = await _supplier_cancelled(ticket, outbound)
+        if instead and not await reserve_replacement(uow, actor, ticket, instead):
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_STOCK,
+                "The supplier's request for this replacement was cancelled and no sellable"
+                " stock in this warehouse holds it.",
+                "ticketNumber",
+            )
+        reserved = await repo.reservations_of(ticket.number)
+        waiting = [request.number for request in await supply_repo.open_of_ticket(ticket.id)]
+        if not reserved:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "Nothing of this replacement is held in stock"
+                + (f": its supplier ships it ({', '.join(waiting)})." if waiting else "."),
+                "ticketNumber",
+            )
+        waybill, courier = await new_waybill(cmd.waybill, cmd.courier)
+        assert outbound.order_id is not None
         shipment = await orders_repo.create_shipment(
             order_id=outbound.order_id,
             waybill=waybill,
@@ -313,7 +330,7 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
             shipped_at=datetime.now(UTC),
             actor_id=actor.user_id,
         )
-        for reservation in await repo.reservations_of(ticket.number):
+        for reservation in reserved:
             product = await stock_repo.product_by_id(reservation.product_id)
             place = await stock_repo.location_by_id(reservation.location_id)
             assert product is not None
@@ -331,24 +348,92 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
             await orders_repo.add_shipment_line(
                 shipment.id, product.id, reservation.quantity, movement.id
             )
-        updated = await OutboundShipment.filter(id=outbound.id, status=OutboundStatus.OPEN).update(
-            status=OutboundStatus.SHIPPED,
-            waybill=waybill,
-            courier=courier,
-            shipped_at=datetime.now(UTC),
-        )
-        if updated != 1:
-            raise casefile.concurrent_change()
-        detail = {"waybill": waybill, "courier": courier}
-        await casefile.record(
-            uow, actor, ticket, "SHIP_REPLACEMENT", detail | ({"note": note} if note else {})
-        )
-        await follow_up_if_done(uow, actor, ticket)
+        detail = {"waybill": waybill, "courier": courier} | ({"note": note} if note else {})
+        await replacement_left(uow, actor, ticket, outbound, detail, waiting)
         return {"ticketId": ticket.id}
 
     return await run_once(
         pubsub, actor, cmd.idempotency_key, "shipReplacement", casefile.request_of(cmd), work
     )
+
+
+async def _supplier_cancelled(ticket: ReturnTicket, outbound: OutboundShipment) -> frozenset[int]:
+    """Wanted products whose purchase requests were all cancelled, neither held in stock
+    nor shipped yet: the warehouse ships them from stock instead."""
+    requests = await PurchaseRequest.filter(ticket_id=ticket.id).values("product_id", "status")
+    cancelled = {
+        r["product_id"] for r in requests if r["status"] == PurchaseRequestStatus.CANCELLED
+    }
+    live = {r["product_id"] for r in requests if r["status"] != PurchaseRequestStatus.CANCELLED}
+    held = {r.product_id for r in await repo.reservations_of(ticket.number)}
+    shipped = await orders_repo.shipped_product_ids(outbound.order_id or 0)
+    return frozenset(cancelled - live - held - shipped)
+
+
+async def _open_replacement(ticket: ReturnTicket) -> OutboundShipment:
+    outbound = await OutboundShipment.get_or_none(
+        ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT
+    )
+    if outbound is None or outbound.order_id is None:
+        raise DomainError(ErrorCode.INVALID, "Create the replacement order first.", "ticketNumber")
+    if outbound.status is not OutboundStatus.OPEN:
+        raise DomainError(
+            ErrorCode.DUPLICATE,
+            f"The replacement is {outbound.status} already"
+            + (f" (waybill {outbound.waybill})." if outbound.waybill else "."),
+            "ticketNumber",
+        )
+    return outbound
+
+
+async def replacement_left(
+    uow: UnitOfWork,
+    actor: Principal,
+    ticket: ReturnTicket,
+    outbound: OutboundShipment,
+    detail: dict[str, Any],
+    waiting: list[str],
+) -> None:
+    """A part of the replacement left (the warehouse's reserved stock, or a supplier's
+    shipment): with purchase requests still `waiting` the history says so; otherwise the
+    replacement is SHIPPED with this waybill and the follow-up may start."""
+    if waiting:
+        await casefile.record(
+            uow, actor, ticket, "SHIP_REPLACEMENT_PART", detail | {"waitingFor": waiting}
+        )
+        return
+    updated = await OutboundShipment.filter(id=outbound.id, status=OutboundStatus.OPEN).update(
+        status=OutboundStatus.SHIPPED,
+        waybill=detail["waybill"],
+        courier=detail["courier"],
+        shipped_at=datetime.now(UTC),
+    )
+    if updated != 1:
+        raise casefile.concurrent_change()
+    await casefile.record(uow, actor, ticket, "SHIP_REPLACEMENT", detail)
+    await follow_up_if_done(uow, actor, ticket)
+
+
+async def supplier_shipped(uow: UnitOfWork, actor: Principal, request: PurchaseRequest) -> None:
+    """A just-in-time supplier shipped (part of) an exchange's replacement: recorded like
+    the warehouse's shipment of it (`replacement_left`), once stock held for the ticket and
+    other open requests are gone too."""
+    assert request.ticket_id is not None
+    ticket = await ReturnTicket.get(id=request.ticket_id)
+    outbound = await _open_replacement(ticket)
+    waiting = [
+        other.number
+        for other in await supply_repo.open_of_ticket(ticket.id)
+        if other.id != request.id
+    ]
+    if await repo.reservations_of(ticket.number):
+        waiting.append("stock")  # the warehouse's part has not left yet
+    detail = {
+        "waybill": request.waybill,
+        "courier": request.courier,
+        "purchaseRequest": request.number,
+    }
+    await replacement_left(uow, actor, ticket, outbound, detail, waiting)
 
 
 async def return_to_customer(pubsub: PubSub, actor: Principal, cmd: ReturnToCustomer) -> Answer:
@@ -358,7 +443,7 @@ async def return_to_customer(pubsub: PubSub, actor: Principal, cmd: ReturnToCust
         ticket = await casefile.visible_ticket(actor, cmd.ticket_number)
         workflow.next_status(casefile.flow_of(ticket), ticket.status, Action.RETURN_TO_CUSTOMER)
         note = validation.text(cmd.note, "note", max_length=validation.LONG_TEXT)
-        waybill, courier = await _new_waybill(cmd.waybill, cmd.courier)
+        waybill, courier = await new_waybill(cmd.waybill, cmd.courier)
         if ticket.pending_location_id is not None:  # the goods wait in a pending bin
             pending = await stock_repo.location_by_id(ticket.pending_location_id)
             assert pending is not None
@@ -395,8 +480,9 @@ async def return_to_customer(pubsub: PubSub, actor: Principal, cmd: ReturnToCust
 
 
 async def cancel_replacement(uow: UnitOfWork, actor: Principal, ticket: ReturnTicket) -> bool:
-    """A rejected exchange gives back the stock held for its replacement and cancels the
-    replacement not yet shipped. False when the replacement had left already."""
+    """A rejected exchange gives back the stock held for its replacement, cancels its open
+    purchase requests and the replacement not yet shipped. False when the replacement had
+    left already."""
     from backend.services.returns.casework import release_replacement
 
     if await OutboundShipment.exists(
@@ -404,6 +490,7 @@ async def cancel_replacement(uow: UnitOfWork, actor: Principal, ticket: ReturnTi
     ):
         return False
     await release_replacement(uow, ticket)
+    await demand.cancel_open_of_ticket(uow, ticket.id, f"Exchange {ticket.number} rejected.")
     await OutboundShipment.filter(
         ticket_id=ticket.id, purpose=OutboundPurpose.REPLACEMENT, status=OutboundStatus.OPEN
     ).update(status=OutboundStatus.CANCELLED)

@@ -1,0 +1,114 @@
+"""Return rate over time: per calendar bucket (UTC day, ISO week or month) of the filter's
+period, the returned tickets and units (tickets created in the bucket, counted as
+`analytics.totals` counts them) and the units shipped in it (shipments of the bucket).
+
+One statement: the buckets as a VALUES list (every bucket present, zero-filled), their
+ranges read by the indexes on return_ticket(created_at, ...) and shipment(shipped_at); no
+date arithmetic per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from backend.domain.returns import over_time as rules
+from backend.persistence import transaction
+from backend.persistence.queries.analytics import (
+    ResolvedFilter,
+    _postgres,
+    _returned_lines,
+    _shipped_lines,
+    _ticket_where,
+)
+
+_BOUNDS = ("b.period_from", "b.period_to")
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    start: datetime  # the bucket's calendar start (UTC)
+    tickets: int
+    units: int
+    shipped_units: int
+
+
+async def first_ticket_at(f: ResolvedFilter) -> datetime | None:
+    """When the filter's first returned ticket was created (None: there is none)."""
+    where, values = _ticket_where(f, returned_only=True, lines_joined=False)
+    rows = await transaction.fetch(
+        f"SELECT t.created_at FROM return_ticket t WHERE {where} ORDER BY t.created_at LIMIT 1",
+        values,
+    )
+    if not rows:
+        return None
+    found = rows[0]["created_at"]
+    return found if isinstance(found, datetime) else datetime.fromisoformat(str(found))
+
+
+def _bucket_values(count: int) -> str:
+    if _postgres():
+        row = "(CAST(? AS INTEGER), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
+    else:
+        row = "(?, ?, ?)"
+    return ", ".join(row for _ in range(count))
+
+
+async def over_time(
+    f: ResolvedFilter, interval: rules.Interval, now: datetime
+) -> list[PeriodCount]:
+    """Every bucket of the period: from the filter's createdFrom (else from the start of
+    the bucket of its first ticket) to its createdTo (else `now`); the first and last
+    buckets count only their part inside the period. More than rules.MAX_BUCKETS buckets
+    are refused (a DomainError)."""
+    first = f.created_from
+    if first is None:
+        earliest = await first_ticket_at(f)
+        if earliest is None:
+            return []
+        first = rules.bucket_start(earliest, interval)
+    end = f.created_to or now
+    starts = rules.buckets(first, end, interval)
+    if not starts:
+        return []
+    ranges = []
+    for n, start in enumerate(starts):
+        stop = rules.next_bucket(start, interval)
+        ranges += [n, max(start, first), min(stop, end)]
+    buckets = f"WITH b (n, period_from, period_to) AS (VALUES {_bucket_values(len(starts))})"
+    if _postgres():
+        # one pass per side grouped by bucket (PostgreSQL hashes; per-bucket subqueries
+        # would each hash-join all shipment lines)
+        returned, values = _returned_lines(f, bounds=_BOUNDS, before="b CROSS JOIN ")
+        shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS, before="b CROSS JOIN ")
+        sql = (
+            f"{buckets}, returned AS (SELECT b.n, COUNT(DISTINCT l.ticket_id) AS tickets,"
+            f" SUM(l.quantity) AS units {returned} GROUP BY b.n),"
+            f" shipped AS (SELECT b.n, SUM(sl.quantity) AS units {shipped} GROUP BY b.n)"
+            " SELECT b.n, COALESCE(r.tickets, 0) AS tickets, COALESCE(r.units, 0) AS units,"
+            " COALESCE(sh.units, 0) AS shipped FROM b LEFT JOIN returned r ON r.n = b.n"
+            " LEFT JOIN shipped sh ON sh.n = b.n ORDER BY b.n"
+        )
+        params = [*ranges, *values, *shipped_values]
+    else:
+        # a scalar subquery per bucket, each read by its range of the created_at and
+        # shipped_at indexes: no date arithmetic per row and no sort
+        returned, values = _returned_lines(f, bounds=_BOUNDS)
+        shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS)
+        sql = (
+            f"{buckets} SELECT b.n, (SELECT COUNT(DISTINCT l.ticket_id) {returned}) AS tickets,"
+            f" (SELECT COALESCE(SUM(l.quantity), 0) {returned}) AS units,"
+            f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
+            " FROM b ORDER BY b.n"
+        )
+        params = [*ranges, *values, *values, *shipped_values]
+    rows = await transaction.fetch(sql, params)
+    return [
+        PeriodCount(
+            start=starts[int(row["n"])],
+            tickets=int(row["tickets"]),
+            units=int(row["units"]),
+            shipped_units=int(row["shipped"]),
+        )
+        for row in rows
+    ]

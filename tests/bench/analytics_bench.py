@@ -201,7 +201,7 @@ def filters(db_file: Path, now: datetime) -> list[dict[str, Any]]:
     finally:
         db.close()
     return [
-        {},  # all history
+        {},  # all history (FILTER_NAMES says what each is)
         {"createdFrom": iso(now - 30 * day)},
         {"createdFrom": iso(now - 120 * day), "createdTo": iso(now - 30 * day)},
         {"warehouseCode": "CG1"},
@@ -211,6 +211,19 @@ def filters(db_file: Path, now: datetime) -> list[dict[str, Any]]:
         {"sources": ["CUSTOMER_RETURN"], "kinds": ["EXCHANGE"]},
         {"warehouseCode": "SH1", "createdFrom": iso(now - 365 * day)},
     ]
+
+
+FILTER_NAMES = [
+    "all history",
+    "last 30 days",
+    "a quarter",
+    "warehouse CG1",
+    "category, 180 days",
+    "one SKU",
+    "one reason",
+    "exchanges",
+    "warehouse SH1, 365 days",
+]
 
 
 def months(now: datetime, count: int = 12) -> list[tuple[datetime, datetime]]:
@@ -245,20 +258,30 @@ def _percentile(values: list[float], percent: int) -> float:
     return ordered[max(1, math.ceil(percent / 100 * len(ordered))) - 1]
 
 
-def _timed(runs: int, request: Callable[[int], float]) -> dict[str, Any]:
+def _timed(
+    runs: int, request: Callable[[int], float], names: list[str] | None = None
+) -> dict[str, Any]:
     """One unmeasured request, then `runs` requests (request(k) answers its milliseconds):
-    p50, p99, max, or "not available"."""
+    p50, p99, max, and the slowest run of each of `names` (run k took names[k % len]),
+    or "not available"."""
     try:
         request(0)
         times = [request(k) for k in range(runs)]
     except NotAvailable as missing:
         return {"not_available": str(missing)}
-    return {
+    found: dict[str, Any] = {
         "runs": runs,
         "p50_ms": round(_percentile(times, 50), 1),
         "p99_ms": round(_percentile(times, 99), 1),
         "max_ms": round(max(times), 1),
     }
+    if names:
+        slowest: dict[str, float] = {}
+        for k, ms in enumerate(times):
+            name = names[k % len(names)]
+            slowest[name] = round(max(ms, slowest.get(name, 0.0)), 1)
+        found["slowest_by_filter_ms"] = slowest
+    return found
 
 
 def _export(client: Client, pid: int, fmt: str, since: str, run: str) -> dict[str, Any]:
@@ -300,7 +323,12 @@ def _exported_tickets(client: Client) -> list[int | None] | str:
     return [node["ticketsExported"] for node in data["ticketExports"]["nodes"]]
 
 
-def measure(quick: bool, say: Callable[[str], None], postgres: str | None = None) -> dict[str, Any]:
+def measure(
+    quick: bool,
+    say: Callable[[str], None],
+    postgres: str | None = None,
+    exports: bool = True,
+) -> dict[str, Any]:
     """Every figure of the module docstring, on a fresh server over the cached database
     (or, with `postgres`, over that PostgreSQL database loaded with the same rows)."""
     fig: dict[str, Any] = {}
@@ -332,10 +360,11 @@ def measure(quick: bool, say: Callable[[str], None], postgres: str | None = None
             since = newest_tickets_since(template, exported)
             fig["export_filter"] = {"createdFrom": since, "tickets": exported}
             fig["exports"] = {}
-            for fmt in ("CSV", "XLSX"):  # first, so that the peak is the export's own
+            for fmt in ("CSV", "XLSX") if exports else ():  # first: the peak is its own
                 say(f"export of {exported:,} tickets as {fmt} ...")
                 fig["exports"][fmt] = _export(client, server.pid, fmt, since, str(server.pid))
-            fig["exports"]["tickets_exported"] = _exported_tickets(client)
+            if exports:
+                fig["exports"]["tickets_exported"] = _exported_tickets(client)
 
             fig["queries"] = {}
             for name, selection in ANALYTICS.items():
@@ -347,6 +376,7 @@ def measure(quick: bool, say: Callable[[str], None], postgres: str | None = None
                 fig["queries"][name] = _timed(
                     runs,
                     lambda k, q=query: client.graphql(q, {"filter": varied[k % len(varied)]})[0],
+                    FILTER_NAMES,
                 )
             say(f"overTime: {runs} runs ...")
             intervals = ("MONTH", "WEEK", "DAY")
@@ -354,12 +384,18 @@ def measure(quick: bool, say: Callable[[str], None], postgres: str | None = None
                 runs,
                 lambda k: client.graphql(
                     OVER_TIME,
-                    {"filter": varied[k % len(varied)], "interval": intervals[k % 3]},
+                    {
+                        "filter": varied[k % len(varied)],
+                        "interval": intervals[(k // len(varied)) % len(intervals)],
+                    },
                 )[0],
+                FILTER_NAMES,
             )
             say(f"money analytics: {runs} runs ...")
             fig["queries"]["money analytics"] = _timed(
-                runs, lambda k: client.graphql(MONEY, {"filter": varied[k % len(varied)]})[0]
+                runs,
+                lambda k: client.graphql(MONEY, {"filter": varied[k % len(varied)]})[0],
+                FILTER_NAMES,
             )
             say(f"custody-fee statement of a month: {runs} runs ...")
             periods = months(now)
@@ -423,6 +459,8 @@ def rows(fig: dict[str, Any]) -> list[Row]:
             Row(label, f"{result['p50_ms']:,.1f} / {result['p99_ms']:,.1f}", target, _v(ok))
         )
     for fmt in ("CSV", "XLSX"):
+        if fmt not in fig["exports"]:
+            continue
         result = fig["exports"][fmt]
         label = f"(k) export {fig['export_filter']['tickets']:,} tickets {fmt}: s, peak RSS"
         peak_target = f"peak < {EXPORT_PEAK_TARGET_MB:.0f} MB"
@@ -478,8 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         help="copy the data into this PostgreSQL database (replacing everything in it) and"
         " measure the server on it",
     )
+    ap.add_argument("--no-exports", action="store_true", help="leave the exports out")
     args = ap.parse_args(argv)
-    fig = measure(args.quick, _say, args.postgres)
+    fig = measure(args.quick, _say, args.postgres, exports=not args.no_exports)
     found = rows(fig)
     sys.stdout.write("\n" + table(found))
     output = OUTPUT.with_name("analytics-postgres.txt") if args.postgres else OUTPUT

@@ -6,7 +6,7 @@ migrations, its tables emptied again (the migrations fill the managed lists), th
 table is copied with COPY, foreign-key checks off for the copy only
 (session_replication_role = replica; the rows come from a database that passed
 `PRAGMA foreign_key_check`); the id sequences are moved past the copied ids and the tables
-ANALYZEd. Use a database of your own: everything in it is replaced.
+vacuumed and analysed. Use a database of your own: everything in it is replaced.
 
     .venv/bin/python -m tests.bench.analytics_pg postgres://postgres@127.0.0.1:5432/<db>
 """
@@ -108,7 +108,7 @@ async def load(sqlite_file: Path, url: str, say: Callable[[str], None]) -> dict[
             if copied > 100_000:
                 say(f"  {table}: {copied:,} rows")
         await conn.execute("SET session_replication_role = DEFAULT")
-        await conn.execute("ANALYZE")
+        await conn.execute("VACUUM ANALYZE")  # statistics, and the visibility map
     finally:
         await conn.close()
         source.close()

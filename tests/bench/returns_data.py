@@ -16,7 +16,9 @@ What is generated, all with a fixed seed (only the timestamps follow the clock):
   (``RT<year><6 digits>``, the ``counter`` rows advanced past them);
 - 1-3 lines each (received, graded, dispositioned and refunded quantities as the status
   implies), 3-8 history rows each (the flow's moves, padded with notes), inspections for
-  every ticket past UNPACKED (initial, then QC), inbound waybills, refunds, notes;
+  every ticket past UNPACKED (initial, then QC), inbound waybills, refunds (parts adding up
+  to what is due), notes; the milestone columns (decided, arrived, QC, first refund,
+  closed) set from those rows as the services set them;
 - two pools the benchmark consumes: ``POOL`` APPROVED customer returns with an active
   inbound waybill not yet arrived (for ``registerParcel``), and ``POOL`` UNPACKED tickets
   with received quantities and a pending bin (for ``recordInspection``).
@@ -32,6 +34,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sqlite3
 import sys
 import tempfile
@@ -295,9 +298,10 @@ def cached_database(
         _run_cli(["seed-demo"], env)
         seed_s = time.monotonic() - started
         counts, timings = build(db)
-        for old in CACHE_DIR.glob(f"{prefix}-*.db"):  # other keys: stale
-            old.unlink(missing_ok=True)
-            old.with_suffix(".json").unlink(missing_ok=True)
+        for old in CACHE_DIR.glob(f"{prefix}-*"):  # other keys (and their -shm, -wal): stale
+            other = re.fullmatch(rf"{prefix}-([0-9a-f]{{16}})\.(db|db-shm|db-wal|json)", old.name)
+            if other and other.group(1) != key:
+                old.unlink(missing_ok=True)
         os.replace(db, target)
         meta = {
             "key": key,

@@ -189,18 +189,13 @@ def _ticket_where(
 
 
 def _returned_lines(
-    f: ResolvedFilter,
-    joins: str = "",
-    bounds: tuple[str, str] | None = None,
-    before: str = "",
+    f: ResolvedFilter, joins: str = "", bounds: tuple[str, str] | None = None
 ) -> tuple[str, list[Any]]:
     """FROM and WHERE of the returned lines `l` of tickets `t` in the filter (`joins`
-    adds tables joined to them, `before` tables before them; `bounds` replace the
-    period)."""
+    adds tables joined to them; `bounds` replace the period)."""
     where, values = _ticket_where(f, returned_only=True, lines_joined=True, bounds=bounds)
     return (
-        f"FROM {before}return_ticket t JOIN return_line l ON l.ticket_id = t.id {joins}"
-        f" WHERE {where}",
+        f"FROM return_ticket t JOIN return_line l ON l.ticket_id = t.id {joins} WHERE {where}",
         values,
     )
 
@@ -210,12 +205,10 @@ def _shipped_lines(
     *,
     shipments: bool = False,
     bounds: tuple[str, str] | None = None,
-    before: str = "",
 ) -> tuple[str, list[Any]]:
     """FROM and WHERE of the shipment lines `sl` in the filter, joined to their shipments
-    `s` when the period or `shipments` needs them (`bounds` replace the period, `before`
-    are tables before them). The warehouse is the one the goods left from: the bin of the
-    line's SHIPMENT movement."""
+    `s` when the period or `shipments` needs them (`bounds` replace the period). The
+    warehouse is the one the goods left from: the bin of the line's SHIPMENT movement."""
     joins: list[str] = []
     where = ["1 = 1"]
     period, values = _period(f, "s.shipped_at", bounds)
@@ -233,7 +226,7 @@ def _shipped_lines(
         values.append(f.warehouse_id)
     line_where, line_values = _line_where(f, "sl")
     return (
-        f"FROM {before}{source} {' '.join(joins)} WHERE {' AND '.join(where + line_where)}",
+        f"FROM {source} {' '.join(joins)} WHERE {' AND '.join(where + line_where)}",
         values + line_values,
     )
 

@@ -2,15 +2,16 @@
 period, the returned tickets and units (tickets created in the bucket, counted as
 `analytics.totals` counts them) and the units shipped in it (shipments of the bucket).
 
-One statement: the buckets as a VALUES list (every bucket present, zero-filled), their
-ranges read by the indexes on return_ticket(created_at, ...) and shipment(shipped_at); no
-date arithmetic per row.
+One statement. On SQLite the buckets are a VALUES list (every bucket present, zero-filled),
+their ranges read by the indexes on return_ticket(created_at, ...) and shipment(shipped_at):
+no date arithmetic per row, no sort. On PostgreSQL each row's bucket is its date_trunc,
+one hash aggregate per side, and the empty buckets are filled in here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from backend.domain.returns import over_time as rules
 from backend.persistence import transaction
@@ -47,11 +48,41 @@ async def first_ticket_at(f: ResolvedFilter) -> datetime | None:
 
 
 def _bucket_values(count: int) -> str:
-    if _postgres():
-        row = "(CAST(? AS INTEGER), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))"
-    else:
-        row = "(?, ?, ?)"
-    return ", ".join(row for _ in range(count))
+    return ", ".join("(?, ?, ?)" for _ in range(count))
+
+
+async def _hashed(
+    f: ResolvedFilter, interval: rules.Interval, starts: list[datetime]
+) -> list[PeriodCount]:
+    """PostgreSQL: each row's bucket by date_trunc (ISO weeks start on Monday), one hash
+    aggregate per side over the period (`f` holds it); empty buckets filled here."""
+    returned, values = _returned_lines(f)
+    shipped, shipped_values = _shipped_lines(f)
+    unit = interval.value.lower()
+    rows = await transaction.fetch(
+        "SELECT 1 AS side, date_trunc(?, t.created_at AT TIME ZONE 'UTC') AS bucket,"
+        f" COUNT(DISTINCT l.ticket_id) AS tickets, SUM(l.quantity) AS units {returned}"
+        " GROUP BY 2 UNION ALL"
+        " SELECT 2, date_trunc(?, s.shipped_at AT TIME ZONE 'UTC'), 0, SUM(sl.quantity)"
+        f" {shipped} GROUP BY 2",
+        [unit, *values, unit, *shipped_values],
+    )
+    found: dict[tuple[int, datetime], tuple[int, int]] = {
+        (int(row["side"]), row["bucket"].replace(tzinfo=UTC)): (
+            int(row["tickets"]),
+            int(row["units"]),
+        )
+        for row in rows
+    }
+    return [
+        PeriodCount(
+            start=start,
+            tickets=found.get((1, start), (0, 0))[0],
+            units=found.get((1, start), (0, 0))[1],
+            shipped_units=found.get((2, start), (0, 0))[1],
+        )
+        for start in starts
+    ]
 
 
 async def over_time(
@@ -71,37 +102,24 @@ async def over_time(
     starts = rules.buckets(first, end, interval)
     if not starts:
         return []
+    if _postgres():
+        return await _hashed(replace(f, created_from=first, created_to=end), interval, starts)
     ranges = []
     for n, start in enumerate(starts):
         stop = rules.next_bucket(start, interval)
         ranges += [n, max(start, first), min(stop, end)]
-    buckets = f"WITH b (n, period_from, period_to) AS (VALUES {_bucket_values(len(starts))})"
-    if _postgres():
-        # one pass per side grouped by bucket (PostgreSQL hashes; per-bucket subqueries
-        # would each hash-join all shipment lines)
-        returned, values = _returned_lines(f, bounds=_BOUNDS, before="b CROSS JOIN ")
-        shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS, before="b CROSS JOIN ")
-        sql = (
-            f"{buckets}, returned AS (SELECT b.n, COUNT(DISTINCT l.ticket_id) AS tickets,"
-            f" SUM(l.quantity) AS units {returned} GROUP BY b.n),"
-            f" shipped AS (SELECT b.n, SUM(sl.quantity) AS units {shipped} GROUP BY b.n)"
-            " SELECT b.n, COALESCE(r.tickets, 0) AS tickets, COALESCE(r.units, 0) AS units,"
-            " COALESCE(sh.units, 0) AS shipped FROM b LEFT JOIN returned r ON r.n = b.n"
-            " LEFT JOIN shipped sh ON sh.n = b.n ORDER BY b.n"
-        )
-        params = [*ranges, *values, *shipped_values]
-    else:
-        # a scalar subquery per bucket, each read by its range of the created_at and
-        # shipped_at indexes: no date arithmetic per row and no sort
-        returned, values = _returned_lines(f, bounds=_BOUNDS)
-        shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS)
-        sql = (
-            f"{buckets} SELECT b.n, (SELECT COUNT(DISTINCT l.ticket_id) {returned}) AS tickets,"
-            f" (SELECT COALESCE(SUM(l.quantity), 0) {returned}) AS units,"
-            f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
-            " FROM b ORDER BY b.n"
-        )
-        params = [*ranges, *values, *values, *shipped_values]
+    # a scalar subquery per bucket, each read by its range of the created_at and
+    # shipped_at indexes: no date arithmetic per row and no sort
+    returned, values = _returned_lines(f, bounds=_BOUNDS)
+    shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS)
+    sql = (
+        f"WITH b (n, period_from, period_to) AS (VALUES {_bucket_values(len(starts))})"
+        f" SELECT b.n, (SELECT COUNT(DISTINCT l.ticket_id) {returned}) AS tickets,"
+        f" (SELECT COALESCE(SUM(l.quantity), 0) {returned}) AS units,"
+        f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
+        " FROM b ORDER BY b.n"
+    )
+    params = [*ranges, *values, *values, *shipped_values]
     rows = await transaction.fetch(sql, params)
     return [
         PeriodCount(

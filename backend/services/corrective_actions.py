@@ -1,6 +1,7 @@
-"""Corrective and preventive actions (Art. 25.3): one use case per move, each one keyed
-transaction with a version-checked change and a history row. The rules (state table, who
-may make which move, what a proposal says) are in domain/returns/corrective_actions.py.
+"""Corrective and preventive actions (Art. 25.3): propose, revise, and the other moves as
+rows of one table (STEPS); each a keyed transaction with a version-checked change and a
+history row. The rules (state table, who may make which move, what a proposal says) are in
+domain/returns/corrective_actions.py.
 
 On verification the effect is measured with the return analytics: for every linked reason
 and product, the headline figures over the period from implementation to verification and
@@ -10,6 +11,7 @@ record does not change when later data arrives.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -247,73 +249,62 @@ async def revise(pubsub: PubSub, actor: Principal, cmd: ReviseCorrectiveAction) 
     )
 
 
-async def approve(pubsub: PubSub, actor: Principal, cmd: MoveCorrectiveAction) -> Answer:
+# What a move stores besides its status: (the history row's detail, the row's other fields).
+Changes = Callable[[CorrectiveAction, str], Awaitable[tuple[dict[str, Any] | None, dict[str, Any]]]]
+
+
+async def _implemented(action: CorrectiveAction, note: str) -> tuple[None, dict[str, Any]]:
+    return None, {"implemented_at": datetime.now(UTC)}
+
+
+async def _verified(action: CorrectiveAction, note: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    now = datetime.now(UTC)
+    assert action.implemented_at is not None  # IMPLEMENTED sets it
+    effect = await measure(action, now)
+    return {"effect": effect}, {"verified_at": now, "effect_note": note, "effect": effect}
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What sets a MoveCorrectiveAction move apart from the others."""
+
+    operation: str  # the idempotency record's name (the GraphQL mutation)
+    note_field: str = "note"
+    note_required: bool = False
+    move_first: bool = False  # a wrong state or role is named before the note is judged
+    changes: Changes | None = None
+
+
+STEPS: dict[CorrectiveMove, _Step] = {
+    CorrectiveMove.APPROVE: _Step("approveCorrectiveAction"),
+    CorrectiveMove.SEND_BACK: _Step("sendBackCorrectiveAction", "reason", note_required=True),
+    CorrectiveMove.MARK_IMPLEMENTED: _Step("markCorrectiveActionImplemented", changes=_implemented),
+    CorrectiveMove.VERIFY: _Step(
+        "verifyCorrectiveAction",
+        "effectNote",
+        note_required=True,
+        move_first=True,
+        changes=_verified,
+    ),
+}
+
+
+async def make_move(
+    pubsub: PubSub, actor: Principal, move: CorrectiveMove, cmd: MoveCorrectiveAction
+) -> Answer:
+    """Approve, send back, mark implemented or verify, as STEPS says."""
+    step = STEPS[move]
+
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         action = await _found(cmd.number)
-        note = rules.check_text(cmd.note, "note", required=False)
-        await _move(actor, action, CorrectiveMove.APPROVE, note)
+        if step.move_first:
+            rules.next_status(action.status, move, actor.role, action.owner_id == actor.user_id)
+        note = rules.check_text(cmd.note, step.note_field, required=step.note_required)
+        detail, changes = (None, {}) if step.changes is None else await step.changes(action, note)
+        await _move(actor, action, move, note, detail, **changes)
         return _answer(action)
 
-    return await run_once(
-        pubsub, actor, cmd.idempotency_key, "approveCorrectiveAction", _request(cmd), work
-    )
-
-
-async def send_back(pubsub: PubSub, actor: Principal, cmd: MoveCorrectiveAction) -> Answer:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
-        action = await _found(cmd.number)
-        reason = rules.check_text(cmd.note, "reason", required=True)
-        await _move(actor, action, CorrectiveMove.SEND_BACK, reason)
-        return _answer(action)
-
-    return await run_once(
-        pubsub, actor, cmd.idempotency_key, "sendBackCorrectiveAction", _request(cmd), work
-    )
-
-
-async def mark_implemented(pubsub: PubSub, actor: Principal, cmd: MoveCorrectiveAction) -> Answer:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
-        action = await _found(cmd.number)
-        note = rules.check_text(cmd.note, "note", required=False)
-        await _move(
-            actor,
-            action,
-            CorrectiveMove.MARK_IMPLEMENTED,
-            note,
-            implemented_at=datetime.now(UTC),
-        )
-        return _answer(action)
-
-    return await run_once(
-        pubsub, actor, cmd.idempotency_key, "markCorrectiveActionImplemented", _request(cmd), work
-    )
-
-
-async def verify(pubsub: PubSub, actor: Principal, cmd: MoveCorrectiveAction) -> Answer:
-    async def work(uow: UnitOfWork) -> dict[str, Any]:
-        action = await _found(cmd.number)
-        rules.next_status(
-            action.status, CorrectiveMove.VERIFY, actor.role, action.owner_id == actor.user_id
-        )
-        note = rules.check_text(cmd.note, "effectNote", required=True)
-        now = datetime.now(UTC)
-        assert action.implemented_at is not None  # IMPLEMENTED sets it
-        effect = await measure(action, now)
-        await _move(
-            actor,
-            action,
-            CorrectiveMove.VERIFY,
-            note,
-            {"effect": effect},
-            verified_at=now,
-            effect_note=note,
-            effect=effect,
-        )
-        return _answer(action)
-
-    return await run_once(
-        pubsub, actor, cmd.idempotency_key, "verifyCorrectiveAction", _request(cmd), work
-    )
+    return await run_once(pubsub, actor, cmd.idempotency_key, step.operation, _request(cmd), work)
 
 
 async def measure(action: CorrectiveAction, verified_at: datetime) -> dict[str, Any]:

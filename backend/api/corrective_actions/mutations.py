@@ -3,23 +3,17 @@ now is, or userErrors."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 import strawberry
 
 from backend.api.context import Info
 from backend.api.corrective_actions.types import CorrectiveAction, build_actions
-from backend.api.errors import UserError, user_errors
+from backend.api.errors import UseCase, UserError, answer_or_errors
 from backend.api.permissions import gated
-from backend.domain.auth.roles import Principal
-from backend.domain.errors import DomainError
+from backend.domain.returns.corrective_actions import CorrectiveMove
 from backend.persistence import models
-from backend.pubsub.base import PubSub
 from backend.services import corrective_actions as service
-from backend.services.idempotency import Answer
-
-Call = Callable[[PubSub, Principal], Awaitable[Answer]]
 
 
 @strawberry.type
@@ -95,20 +89,26 @@ class VerifyCorrectiveActionInput:
     effect_note: str
 
 
-async def _run(info: Info, call: Call) -> CorrectiveActionPayload:
+async def _run(info: Info, call: UseCase) -> CorrectiveActionPayload:
+    answer, errors = await answer_or_errors(info, call)
+    if answer is None:
+        return CorrectiveActionPayload(corrective_action=None, replayed=False, user_errors=errors)
     principal = info.context.principal
     assert principal is not None
-    try:
-        answer = await call(info.context.pubsub, principal)
-    except DomainError as error:
-        return CorrectiveActionPayload(
-            corrective_action=None, replayed=False, user_errors=user_errors(error)
-        )
     row = await models.CorrectiveAction.get(id=answer.response["correctiveActionId"])
     [built] = await build_actions(principal, [row])
     return CorrectiveActionPayload(
         corrective_action=built, replayed=answer.replayed, user_errors=[]
     )
+
+
+async def _move(
+    info: Info, move: CorrectiveMove, key: str, number: str, note: str
+) -> CorrectiveActionPayload:
+    """One of the table's moves (service.STEPS); `note` is the input's note, reason or
+    effect note."""
+    cmd = service.MoveCorrectiveAction(key, number, note)
+    return await _run(info, lambda bus, who: service.make_move(bus, who, move, cmd))
 
 
 @strawberry.type
@@ -141,8 +141,9 @@ class CorrectiveActionMutation:
     async def approve_corrective_action(
         self, info: Info, input: ApproveCorrectiveActionInput
     ) -> CorrectiveActionPayload:
-        cmd = service.MoveCorrectiveAction(input.idempotency_key, input.number, input.note)
-        return await _run(info, lambda bus, who: service.approve(bus, who, cmd))
+        return await _move(
+            info, CorrectiveMove.APPROVE, input.idempotency_key, input.number, input.note
+        )
 
     @strawberry.mutation(
         description="Send the action back to the supervisor, with a reason (the approver whose"
@@ -152,8 +153,9 @@ class CorrectiveActionMutation:
     async def send_back_corrective_action(
         self, info: Info, input: SendBackCorrectiveActionInput
     ) -> CorrectiveActionPayload:
-        cmd = service.MoveCorrectiveAction(input.idempotency_key, input.number, input.reason)
-        return await _run(info, lambda bus, who: service.send_back(bus, who, cmd))
+        return await _move(
+            info, CorrectiveMove.SEND_BACK, input.idempotency_key, input.number, input.reason
+        )
 
     @strawberry.mutation(
         description="Mark an approved action carried out (its owner or a supervisor)."
@@ -162,8 +164,9 @@ class CorrectiveActionMutation:
     async def mark_corrective_action_implemented(
         self, info: Info, input: MarkCorrectiveActionImplementedInput
     ) -> CorrectiveActionPayload:
-        cmd = service.MoveCorrectiveAction(input.idempotency_key, input.number, input.note)
-        return await _run(info, lambda bus, who: service.mark_implemented(bus, who, cmd))
+        return await _move(
+            info, CorrectiveMove.MARK_IMPLEMENTED, input.idempotency_key, input.number, input.note
+        )
 
     @strawberry.mutation(
         description="Verify an implemented action with a note on its effect (supervisor); the"
@@ -173,5 +176,6 @@ class CorrectiveActionMutation:
     async def verify_corrective_action(
         self, info: Info, input: VerifyCorrectiveActionInput
     ) -> CorrectiveActionPayload:
-        cmd = service.MoveCorrectiveAction(input.idempotency_key, input.number, input.effect_note)
-        return await _run(info, lambda bus, who: service.verify(bus, who, cmd))
+        return await _move(
+            info, CorrectiveMove.VERIFY, input.idempotency_key, input.number, input.effect_note
+        )

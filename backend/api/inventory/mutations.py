@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import strawberry
 
 from backend.api.context import Info
-from backend.api.errors import UserError, user_errors
+from backend.api.errors import UseCase, UserError, answer_or_errors
 from backend.api.inventory.supply_types import (
     PurchaseRequest,
     SupplierAvailability,
@@ -15,16 +13,10 @@ from backend.api.inventory.supply_types import (
     build_purchase_requests,
 )
 from backend.api.permissions import gated
-from backend.domain.auth.roles import Principal
-from backend.domain.errors import DomainError
 from backend.domain.inventory.supply import AvailabilityItem
 from backend.persistence import models
 from backend.persistence.queries import supply as q
-from backend.pubsub.base import PubSub
-from backend.services.idempotency import Answer
 from backend.services.inventory import availability, purchase_requests
-
-Call = Callable[[PubSub, Principal], Awaitable[Answer]]
 
 
 @strawberry.input
@@ -69,15 +61,10 @@ class PurchaseRequestPayload:
     user_errors: list[UserError]
 
 
-async def _request(info: Info, call: Call) -> PurchaseRequestPayload:
-    principal = info.context.principal
-    assert principal is not None
-    try:
-        answer = await call(info.context.pubsub, principal)
-    except DomainError as error:
-        return PurchaseRequestPayload(
-            purchase_request=None, replayed=False, user_errors=user_errors(error)
-        )
+async def _request(info: Info, call: UseCase) -> PurchaseRequestPayload:
+    answer, errors = await answer_or_errors(info, call)
+    if answer is None:
+        return PurchaseRequestPayload(purchase_request=None, replayed=False, user_errors=errors)
     row = await models.PurchaseRequest.get(id=answer.response["purchaseRequestId"])
     [built] = await build_purchase_requests(info, [row])
     return PurchaseRequestPayload(purchase_request=built, replayed=answer.replayed, user_errors=[])
@@ -93,18 +80,17 @@ class InventoryMutation:
     async def set_supplier_availability(
         self, info: Info, input: SetSupplierAvailabilityInput
     ) -> SupplierAvailabilityPayload:
-        principal = info.context.principal
-        assert principal is not None
         cmd = availability.SetSupplierAvailability(
             idempotency_key=input.idempotency_key,
             supplier_code=input.supplier_code,
             items=[AvailabilityItem(item.sku, item.available) for item in input.items],
         )
-        try:
-            answer = await availability.set_availability(info.context.pubsub, principal, cmd)
-        except DomainError as error:
+        answer, errors = await answer_or_errors(
+            info, lambda bus, who: availability.set_availability(bus, who, cmd)
+        )
+        if answer is None:
             return SupplierAvailabilityPayload(
-                supplier_availability=None, replayed=False, user_errors=user_errors(error)
+                supplier_availability=None, replayed=False, user_errors=errors
             )
         supplier = await models.Supplier.get(id=answer.response["supplierId"])
         built = await build_availability(info, supplier, await q.availability(supplier.id))

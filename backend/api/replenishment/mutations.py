@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 
 from backend.api.context import Info
-from backend.api.errors import user_errors
+from backend.api.errors import answer_or_errors
 from backend.api.hydrate import Hydrator
 from backend.api.permissions import gated
 from backend.api.replenishment.types import (
@@ -17,7 +17,6 @@ from backend.api.replenishment.types import (
     build_policies,
     build_runs,
 )
-from backend.domain.errors import DomainError
 from backend.domain.inventory import abc, reorder
 from backend.persistence import models
 from backend.services.replenishment import abc as classification
@@ -65,8 +64,6 @@ class ReplenishmentMutation:
     async def set_reorder_policy(
         self, info: Info, input: SetReorderPolicyInput
     ) -> SetReorderPolicyPayload:
-        principal = info.context.principal
-        assert principal is not None
         cmd = policies.SetReorderPolicy(
             idempotency_key=input.idempotency_key,
             sku=input.sku,
@@ -75,12 +72,11 @@ class ReplenishmentMutation:
             safety_stock=input.safety_stock,
             cover_days=input.cover_days,
         )
-        try:
-            answer = await policies.set_reorder_policy(info.context.pubsub, principal, cmd)
-        except DomainError as error:
-            return SetReorderPolicyPayload(
-                policy=None, replayed=False, user_errors=user_errors(error)
-            )
+        answer, errors = await answer_or_errors(
+            info, lambda bus, who: policies.set_reorder_policy(bus, who, cmd)
+        )
+        if answer is None:
+            return SetReorderPolicyPayload(policy=None, replayed=False, user_errors=errors)
         row = await models.ReorderPolicy.get(id=answer.response["policyId"])
         [built] = await build_policies(Hydrator(info), [row])
         return SetReorderPolicyPayload(policy=built, replayed=answer.replayed, user_errors=[])
@@ -93,8 +89,6 @@ class ReplenishmentMutation:
     async def classify_products(
         self, info: Info, input: ClassifyProductsInput
     ) -> ClassifyProductsPayload:
-        principal = info.context.principal
-        assert principal is not None
         cmd = classification.ClassifyProducts(
             idempotency_key=input.idempotency_key,
             period_from=input.period_from,
@@ -102,10 +96,11 @@ class ReplenishmentMutation:
             cutoff_a=input.cutoff_a,
             cutoff_b=input.cutoff_b,
         )
-        try:
-            answer = await classification.classify_products(info.context.pubsub, principal, cmd)
-        except DomainError as error:
-            return ClassifyProductsPayload(run=None, replayed=False, user_errors=user_errors(error))
+        answer, errors = await answer_or_errors(
+            info, lambda bus, who: classification.classify_products(bus, who, cmd)
+        )
+        if answer is None:
+            return ClassifyProductsPayload(run=None, replayed=False, user_errors=errors)
         row = await models.AbcRun.get(id=answer.response["abcRunId"])
         [built] = await build_runs(Hydrator(info), [row])
         return ClassifyProductsPayload(run=built, replayed=answer.replayed, user_errors=[])

@@ -7,10 +7,9 @@ import strawberry
 
 from backend.api.analytics.types import AnalyticsFilter
 from backend.api.context import Info
-from backend.api.errors import UserError, user_errors
+from backend.api.errors import UserError, answer_or_errors
 from backend.api.permissions import gated
 from backend.api.ticket_exports.types import ExportFormat, TicketExport
-from backend.domain.errors import DomainError
 from backend.domain.returns import archive as rules
 from backend.persistence import models
 from backend.services import ticket_exports as service
@@ -41,19 +40,16 @@ class TicketExportMutation:
     async def request_ticket_export(
         self, info: Info, input: RequestTicketExportInput
     ) -> RequestTicketExportPayload:
-        principal = info.context.principal
-        assert principal is not None
         cmd = service.RequestTicketExport(
             idempotency_key=input.idempotency_key,
             filter=input.filter.to_domain(),
             format=rules.ExportFormat(input.format),
         )
-        try:
-            answer = await service.request_export(info.context.pubsub, principal, cmd)
-        except DomainError as error:
-            return RequestTicketExportPayload(
-                export=None, replayed=False, user_errors=user_errors(error)
-            )
+        answer, errors = await answer_or_errors(
+            info, lambda bus, who: service.request_export(bus, who, cmd)
+        )
+        if answer is None:
+            return RequestTicketExportPayload(export=None, replayed=False, user_errors=errors)
         row = (
             await models.TicketExport.filter(id=answer.response["exportId"])
             .select_related("requested_by")

@@ -1,23 +1,43 @@
 """A transaction plus the events it produced; events are published only after commit.
 
-Before commit, the stock this transaction moved (its `stockChanged` events) goes past the
-reorder watch, in the same transaction: the choke point every balance change passes, so a
-low-stock alert fires from any path that moves stock, once per crossing."""
+Before commit, every registered before-commit hook sees the events buffered so far and may
+add events of its own, in the same transaction: the choke point every use case passes. The
+unit of work knows nothing about the hooks; packages register theirs when imported (the
+reorder watch: `backend.services.replenishment`, imported by `backend.services`)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
 from backend.persistence.transaction import transaction
 from backend.pubsub.base import Message, PubSub
-from backend.services.replenishment import watch
+
+Event = tuple[str, Message]
+# Given the events buffered so far, the (topic, message) events to add; runs inside the
+# transaction, after the use case's work and before commit. Raising rolls everything back.
+BeforeCommitHook = Callable[[Sequence[Event]], Awaitable[Sequence[Event]]]
+
+_before_commit_hooks: list[BeforeCommitHook] = []
+
+
+def register_before_commit(hook: BeforeCommitHook) -> BeforeCommitHook:
+    """Run `hook` before every unit of work commits, in registration order; registering the
+    same hook again changes nothing. Returns the hook, so it can be used as a decorator."""
+    if hook not in _before_commit_hooks:
+        _before_commit_hooks.append(hook)
+    return hook
+
+
+def before_commit_hooks() -> tuple[BeforeCommitHook, ...]:
+    return tuple(_before_commit_hooks)
 
 
 class UnitOfWork:
     def __init__(self, pubsub: PubSub) -> None:
         self._pubsub = pubsub
-        self._events: list[tuple[str, Message]] = []
+        self._events: list[Event] = []
         self._tx: Any = None
 
     def emit(self, topic: str, message: Message) -> None:
@@ -47,7 +67,6 @@ class UnitOfWork:
                 await self._pubsub.publish(topic, message)
 
     async def _before_commit(self) -> None:
-        moved = watch.stock_pairs(self._events)
-        if moved:
-            for topic, message in await watch.crossings(moved):
+        for hook in before_commit_hooks():
+            for topic, message in await hook(tuple(self._events)):
                 self.emit(topic, message)

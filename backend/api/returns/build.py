@@ -53,7 +53,7 @@ async def build_tickets(
     principal = info.context.principal
     role = principal.role if principal else None
     for ticket in tickets:
-        ticket.my_actions = actions_for(role, ticket.allowed_actions, ticket.status)
+        ticket.my_actions = actions_for(role, ticket.allowed_actions)
     if not tickets:
         return tickets
     ids = [row.id for row in rows]

@@ -194,7 +194,8 @@ class ReturnTicket:
     status_since: datetime
     age_seconds: int = strawberry.field(description="Seconds since it entered its status.")
     allowed_actions: list[TicketAction] = strawberry.field(  # type: ignore[valid-type]
-        description="The moves its flow allows from here."
+        description="What the ticket offers here: its state's steps (the follow-up call of a"
+        " FOLLOW_UP ticket), then the moves its flow allows."
     )
     my_actions: list[TicketAction] = strawberry.field(  # type: ignore[valid-type]
         default_factory=list,
@@ -280,7 +281,7 @@ class ReturnTicket:
             status=m.status,
             status_since=m.status_since,
             age_seconds=max(0, int((now - m.status_since).total_seconds())),
-            allowed_actions=workflow.allowed_moves(flow, m.status),
+            allowed_actions=workflow.allowed_actions(flow, m.status),
             customer_name=m.customer_name,
             customer_phone=m.customer_phone,
             details=m.details,

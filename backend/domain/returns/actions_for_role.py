@@ -1,7 +1,8 @@
-"""Which of a ticket's next moves the caller may take: the flow's allowed moves, kept when
-the caller's role may run the operation that makes the move, and the steps a state offers
-besides its moves (the follow-up call while the ticket is FOLLOW_UP). The handheld shows
-exactly these as buttons; the API still checks every call on its own."""
+"""Which of a ticket's next actions the caller may take: the ticket's allowed actions
+(`workflow.allowed_actions`: the steps its state offers, such as the follow-up call while it
+is FOLLOW_UP, then its flow's allowed moves), kept when the caller's role may run the
+operation that makes the action. The handheld shows exactly these as buttons; the API still
+checks every call on its own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from backend.domain.auth.permissions import may
 from backend.domain.auth.roles import Role
 from backend.domain.returns.inspection import INSPECTORS
 from backend.domain.returns.kinds import Action, InspectionStage, TicketStatus
+from backend.domain.returns.workflow import with_steps
 
 # The GraphQL root field that makes each move. START_FOLLOW_UP happens by itself once the
 # last shipment is out or the refund is paid, so nobody gets it as a button.
@@ -38,12 +40,6 @@ OPERATION: dict[Action, str | None] = {
     Action.FOLLOW_UP_CALL: "recordFollowUp",
 }
 
-# Steps that are not moves of a flow but are taken in a state, offered first: CS records
-# the follow-up calls of a FOLLOW_UP ticket (the call that ends the follow-up closes it).
-IN_STATE: dict[TicketStatus, tuple[Action, ...]] = {
-    TicketStatus.FOLLOW_UP: (Action.FOLLOW_UP_CALL,),
-}
-
 _STAGE = {Action.INSPECT_INITIAL: InspectionStage.INITIAL, Action.INSPECT_QC: InspectionStage.QC}
 
 
@@ -56,7 +52,9 @@ def may_take(role: Role | None, action: Action) -> bool:
 
 
 def actions_for(
-    role: Role | None, moves: Iterable[Action], status: TicketStatus | None = None
+    role: Role | None, actions: Iterable[Action], status: TicketStatus | None = None
 ) -> list[Action]:
-    steps = [*IN_STATE.get(status, ()), *moves] if status is not None else list(moves)
+    """The `actions` `role` may take, in order. `actions` are a ticket's allowed actions
+    (`workflow.allowed_actions`); given bare moves, pass `status` to add its steps."""
+    steps = with_steps(status, actions) if status is not None else list(actions)
     return [action for action in steps if may_take(role, action)]

@@ -4,11 +4,16 @@ A move the table does not allow is refused with INVALID_TRANSITION, naming the c
 state and the moves allowed from it. Three moves hold in every flow: HOLD from any open
 state and RESUME back to it; CANCEL before the goods arrive; REOPEN (a manager's) of a
 closed, declined or cancelled ticket, back to the state it left.
+
+Besides its moves, a state may offer steps taken in it that do not move the ticket by
+themselves: a FOLLOW_UP ticket offers the follow-up call (the call that ends the follow-up
+makes the flow's CLOSE). `allowed_actions` is what a ticket offers, steps first: the
+ticket's `allowedActions`, and, kept for the caller's role, its `myActions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -75,6 +80,9 @@ NO_APPLICATION: dict[S, dict[A, S]] = {
     S.RETURNED_TO_CUSTOMER: {A.CLOSE: S.CLOSED},
 }
 
+# Steps taken in a state, not moves of a flow (see the module docstring), offered first.
+IN_STATE: Mapping[S, tuple[A, ...]] = MappingProxyType({S.FOLLOW_UP: (A.FOLLOW_UP_CALL,)})
+
 ENDED = frozenset({S.CLOSED, S.DECLINED, S.CANCELLED})
 BEFORE_ARRIVAL = frozenset({S.REQUESTED, S.APPROVED})
 
@@ -136,6 +144,22 @@ def allowed_moves(flow: Flow, status: S) -> list[A]:
     if status in BEFORE_ARRIVAL:
         moves.append(A.CANCEL)
     return moves
+
+
+def steps_in(status: S) -> tuple[A, ...]:
+    """The steps a ticket in `status` offers besides its moves."""
+    return IN_STATE.get(status, ())
+
+
+def with_steps(status: S, moves: Iterable[A]) -> list[A]:
+    """`status`'s steps first, then `moves` (a step already among them is not repeated)."""
+    steps = steps_in(status)
+    return [*steps, *(move for move in moves if move not in steps)]
+
+
+def allowed_actions(flow: Flow, status: S) -> list[A]:
+    """Everything a ticket in `status` offers: its steps, then the moves its flow allows."""
+    return with_steps(status, allowed_moves(flow, status))
 
 
 def next_status(flow: Flow, status: S, action: A, *, held_from: S | None = None) -> S:

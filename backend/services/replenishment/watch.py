@@ -2,7 +2,8 @@
 
 Every use case that changes a balance (receipts, shipments, transfers, reservations and
 releases, put-away of returns, counts, corrections, replacements) announces it with a
-`stockChanged` event in its unit of work, which runs `crossings` for the (product,
+`stockChanged` event in its unit of work. `before_commit`, registered as the unit of work's
+before-commit hook when this package is imported, runs `crossings` for the (product,
 warehouse) pairs those events name in the same transaction, after all its balance changes
 and before commit. setReorderPolicy runs it for the policy it saved.
 
@@ -34,6 +35,12 @@ def stock_pairs(emitted: Iterable[tuple[str, Message]]) -> Names:
         for topic, m in emitted
         if topic == stock_events.TOPIC
     }
+
+
+async def before_commit(emitted: Sequence[tuple[str, Message]]) -> list[tuple[str, Message]]:
+    """The unit of work's before-commit hook: the alerts for the stock its events moved."""
+    moved = stock_pairs(emitted)
+    return await crossings(moved) if moved else []
 
 
 async def crossings(names: Names) -> list[tuple[str, Message]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
@@ -33,6 +33,12 @@ def _is_postgres(conn: BaseDBAsyncClient) -> bool:
     return conn.capabilities.dialect == "postgres"
 
 
+def postgres() -> bool:
+    """Whether the current connection is PostgreSQL's (else SQLite's): for the few
+    statements written per dialect."""
+    return _is_postgres(current())
+
+
 async def execute(sql: str, values: Sequence[Any] = ()) -> None:
     """Run one statement written with `?` placeholders."""
     conn = current()
@@ -43,3 +49,10 @@ async def fetch(sql: str, values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """Rows of one statement (a SELECT, or a write with RETURNING) as dicts."""
     conn = current()
     return await conn.execute_query_dict(_placeholders(sql, _is_postgres(conn)), list(values))
+
+
+async def fetch_tuples(sql: str, values: Sequence[Any] = ()) -> Sequence[Sequence[Any]]:
+    """Rows of one SELECT as positional tuples, no dict per row (for reads of millions)."""
+    conn = current()
+    _, rows = await conn.execute_query(_placeholders(sql, _is_postgres(conn)), list(values))
+    return cast(Sequence[Sequence[Any]], rows)  # sqlite3.Row or asyncpg Record

@@ -496,6 +496,7 @@ async def test_the_figures_are_sql_aggregates_one_statement_each(
 
     class Counting:
         current = staticmethod(real.current)
+        postgres = staticmethod(real.postgres)
 
         @staticmethod
         async def fetch(sql: str, values: Any = ()) -> list[dict[str, Any]]:

@@ -259,6 +259,16 @@ async def test_low_stock_lists_the_most_short_first_in_pages_and_by_warehouse(
     assert bad_cursor["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_a_product_taken_out_of_the_catalogue_is_not_listed_as_low(gql, clerk, ledger):
+    await set_policy(gql, clerk, reorderPoint=20, safetyStock=5)  # SKU-1: 15 of 20
+    await set_policy(gql, clerk, sku="SKU-2", reorderPoint=3, safetyStock=0)  # 0 of 3
+    await m.Product.filter(sku="SKU-2").update(active=False)  # no longer sold
+
+    body = await gql(LOW_STOCK, {}, clerk)
+
+    assert [n["product"]["sku"] for n in body["data"]["lowStock"]["nodes"]] == ["SKU-1"]
+
+
 async def test_partners_may_not_read_low_stock(gql, actors, catalogue):
     body = await gql(LOW_STOCK, {}, actors[Role.PARTNER])
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

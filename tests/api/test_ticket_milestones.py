@@ -1,6 +1,7 @@
 """A ticket's milestone columns (decided, arrived, QC-inspected, first refund, closed) are
-kept by the services at the time of the history row (or refund) that sets them, and the
-migration's backfill from the history gives the same values."""
+kept by the services at the time of the history row (or refund) that sets them, with the
+seconds of each cycle-time stage between them; the migrations' backfills (from the history,
+then from the milestones) give the same values."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.api.test_return_flows import shipped_order
 
 CS, WH, QC, LOG, FIN = Role.CUSTOMER_SERVICE, Role.WAREHOUSE, Role.QC, Role.LOGISTICS, Role.FINANCE
 MILESTONES = ("decided_at", "arrived_at", "qc_inspected_at", "first_refund_at", "closed_at")
+STAGES = ("seconds_to_decision", "seconds_arrival_to_qc", "seconds_qc_to_refund", "seconds_whole")
 T0 = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
 
 
@@ -57,6 +59,11 @@ def desk(gql, actors, catalogue) -> Desk:
 async def milestones(number: str) -> dict[str, datetime | None]:
     ticket = await ReturnTicket.get(number=number)
     return {name: getattr(ticket, name) for name in MILESTONES}
+
+
+async def stage_seconds(number: str) -> dict[str, float | None]:
+    ticket = await ReturnTicket.get(number=number)
+    return {name: getattr(ticket, name) for name in STAGES}
 
 
 async def event_times(number: str, action: str) -> list[datetime]:
@@ -150,6 +157,32 @@ async def test_a_reopened_ticket_has_no_close_until_it_closes_again(desk, clock)
     assert (found["decided_at"], found["first_refund_at"]) == (clock.at(100), clock.at(1900))
 
 
+async def test_each_stage_is_kept_in_seconds_once_its_second_moment_is_set(desk, clock):
+    number = await refunded_return(desk, clock)
+    created = (await ReturnTicket.get(number=number)).created_at  # the real clock's
+
+    def since_created(seconds: int) -> float:
+        return (clock.at(seconds) - created).total_seconds()
+
+    assert await stage_seconds(number) == {
+        "seconds_to_decision": since_created(100),
+        "seconds_arrival_to_qc": 600.0,  # received at 1000, QC at 1600
+        "seconds_qc_to_refund": 300.0,  # the first refund part, at 1900
+        "seconds_whole": since_created(5000),
+    }
+    clock.at(6000)
+    await desk.do("reopenTicket", Role.CS_MANAGER, ticketNumber=number, reason="Again")
+    assert (await stage_seconds(number))["seconds_whole"] is None  # open again: not measured
+    clock.at(7000)
+    await desk.do("closeTicket", CS, ticketNumber=number, reason="Called back")
+    assert await stage_seconds(number) == {
+        "seconds_to_decision": since_created(100),
+        "seconds_arrival_to_qc": 600.0,
+        "seconds_qc_to_refund": 300.0,
+        "seconds_whole": since_created(7000),
+    }
+
+
 async def test_a_parcel_that_opens_received_arrived_when_it_was_registered(desk, clock):
     waybill = await shipped_order(desk, "SO-MS2", [("SKU-1", 1, "99.00")])
     clock.at(300)
@@ -201,6 +234,27 @@ async def test_the_migration_backfill_gives_what_the_services_kept(desk, clock):
     migration = importlib.import_module("backend.persistence.migrations.0009_planning_and_archive")
     await transaction.execute(migration.BACKFILL)
     assert {n: await milestones(n) for n in numbers} == kept
+
+
+async def test_the_stage_seconds_backfill_gives_what_the_services_kept(desk, clock):
+    closed = await refunded_return(desk, clock)
+    reopened = await refunded_return_reopened(desk, clock)
+    kept = {n: await stage_seconds(n) for n in (closed, reopened)}
+    assert kept[closed]["seconds_qc_to_refund"] == 300.0
+    assert kept[closed]["seconds_whole"] is not None
+    assert kept[reopened]["seconds_whole"] is None
+
+    await transaction.execute(
+        "UPDATE return_ticket SET " + ", ".join(f"{name} = NULL" for name in STAGES)
+    )
+    migration = importlib.import_module("backend.persistence.migrations.0010_analytics_keys")
+    dialect = transaction.current().capabilities.dialect
+    await transaction.execute(migration.stage_seconds(dialect))
+    for number, seconds in kept.items():
+        backfilled = await stage_seconds(number)
+        assert backfilled.keys() == seconds.keys()
+        for name, value in seconds.items():
+            assert backfilled[name] == (None if value is None else pytest.approx(value, abs=0.01))
 
 
 async def refunded_return_reopened(desk: Desk, clock: Clock) -> str:

@@ -9,6 +9,9 @@ it moves so that no query has to scan the history for them.
   none until it closes again).
 
 The same definitions, taken from the history, backfill older tickets (migration 0009).
+
+Each cycle-time stage's duration is kept too (`stage_seconds`), from its first moment to
+its second, once both exist (migration 0010 backfills them).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ _DECIDING = frozenset({Action.APPROVE.value, Action.DECLINE.value})
 
 
 class HasMilestones(Protocol):
+    created_at: datetime
     decided_at: datetime | None
     arrived_at: datetime | None
     qc_inspected_at: datetime | None
@@ -55,3 +59,29 @@ def on_step(
 def on_refund(ticket: HasMilestones, at: datetime) -> dict[str, datetime | None]:
     """The milestone a refund paid at `at` sets: the first refund's time."""
     return {} if ticket.first_refund_at is not None else {"first_refund_at": at}
+
+
+# The duration columns: (first moment, second moment) of each cycle-time stage.
+STAGE_SPANS: dict[str, tuple[str, str]] = {
+    "seconds_to_decision": ("created_at", "decided_at"),
+    "seconds_arrival_to_qc": ("arrived_at", "qc_inspected_at"),
+    "seconds_qc_to_refund": ("qc_inspected_at", "first_refund_at"),
+    "seconds_whole": ("created_at", "closed_at"),
+}
+
+
+def stage_seconds(
+    ticket: HasMilestones, changes: dict[str, datetime | None]
+) -> dict[str, float | None]:
+    """The stage durations once `changes` (milestone columns) apply to the ticket: seconds
+    from a stage's first moment to its second, None while either is missing."""
+
+    def moment(name: str) -> datetime | None:
+        found: datetime | None = changes[name] if name in changes else getattr(ticket, name)
+        return found
+
+    spans: dict[str, float | None] = {}
+    for column, (first, second) in STAGE_SPANS.items():
+        start, end = moment(first), moment(second)
+        spans[column] = None if start is None or end is None else (end - start).total_seconds()
+    return spans

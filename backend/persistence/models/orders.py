@@ -7,6 +7,7 @@ from backend.domain.orders.rules import ShipmentStatus
 if TYPE_CHECKING:
     from backend.persistence.models.auth import User
     from backend.persistence.models.catalogue import Product
+    from backend.persistence.models.places import Warehouse
     from backend.persistence.models.stock import StockMovement
 
 
@@ -92,7 +93,7 @@ class Shipment(models.Model):
 
     class Meta:
         table = "shipment"
-        indexes = (("shipped_at",), ("order_id",))
+        indexes = (("shipped_at", "courier"), ("order_id",), ("courier", "shipped_at"))
 
 
 class ShipmentLine(models.Model):
@@ -112,7 +113,16 @@ class ShipmentLine(models.Model):
         "models.StockMovement", related_name="shipment_lines", null=True, on_delete=fields.RESTRICT
     )
     movement_id: int | None
+    # The warehouse of the movement's bin, kept on the line so that shipped-unit analytics
+    # filter by warehouse without reading the ledger; None with no movement.
+    warehouse: fields.ForeignKeyNullableRelation["Warehouse"] = fields.ForeignKeyField(
+        "models.Warehouse", related_name="shipment_lines", null=True, on_delete=fields.RESTRICT
+    )
+    warehouse_id: int | None
 
     class Meta:
         table = "shipment_line"
-        indexes = (("shipment_id", "product_id", "quantity"),)
+        indexes = (
+            ("shipment_id", "product_id", "warehouse_id", "quantity"),
+            ("product_id", "warehouse_id", "quantity"),
+        )

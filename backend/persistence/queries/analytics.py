@@ -16,7 +16,7 @@ as NUMERIC on PostgreSQL. Timestamps are compared as the ISO text Tortoise store
 (always UTC) and as timestamptz on PostgreSQL.
 
 Written for 200,000 tickets (tests/bench/analytics_bench.py): cycle times read the tickets'
-milestone columns, never the history; groups are formed on ids and named afterwards; the
+stage-duration columns, never the history; groups are formed on ids and named afterwards; the
 period reads return_ticket(created_at, warehouse_id, status) and shipment(shipped_at).
 SQLite plans without statistics, so the SQL steers it where it would otherwise drive a
 query from a poor index: a unary plus on a column keeps its index out (`+l.product_id`),
@@ -75,13 +75,9 @@ async def id_of(table: str, column: str, value: str) -> int | None:
     return int(rows[0]["id"]) if rows else None
 
 
-def _postgres() -> bool:
-    return bool(transaction.current().capabilities.dialect == "postgres")
-
-
 def _cents(column: str) -> str:
     """SUM of a money column in cents, exact on both databases."""
-    if _postgres():
+    if transaction.postgres():
         return f"COALESCE(SUM({column} * 100), 0)"
     return f"COALESCE(SUM(CAST(ROUND(CAST({column} AS REAL) * 100) AS INTEGER)), 0)"
 
@@ -90,11 +86,17 @@ def _money(cents: Any) -> Decimal:
     return (Decimal(str(cents)) / 100).quantize(Decimal("0.01"))
 
 
+def _unindexed(column: str) -> str:
+    """`column` as an expression SQLite reads no index for: a unary plus (a no-op on any
+    type there); the column itself on PostgreSQL, which has no such operator for text."""
+    return column if transaction.postgres() else f"+{column}"
+
+
 def _in_order() -> str:
     """A join SQLite must take in the written order (its planner has no statistics and
     could otherwise drive a join from a low-selectivity index); a plain JOIN on
     PostgreSQL, whose planner does."""
-    return "JOIN" if _postgres() else "CROSS JOIN"
+    return "JOIN" if transaction.postgres() else "CROSS JOIN"
 
 
 def _line_where(
@@ -134,7 +136,7 @@ def _period(
     return where, values
 
 
-def _ticket_where(
+def ticket_where(
     f: ResolvedFilter,
     *,
     returned_only: bool,
@@ -188,19 +190,26 @@ def _ticket_where(
     return " AND ".join(where), values
 
 
-def _returned_lines(
-    f: ResolvedFilter, joins: str = "", bounds: tuple[str, str] | None = None
+def returned_lines(
+    f: ResolvedFilter, joins: str = "", bounds: tuple[str, str] | None = None, outer: str = ""
 ) -> tuple[str, list[Any]]:
     """FROM and WHERE of the returned lines `l` of tickets `t` in the filter (`joins`
-    adds tables joined to them; `bounds` replace the period)."""
-    where, values = _ticket_where(f, returned_only=True, lines_joined=True, bounds=bounds)
+    adds tables joined to them; `bounds` replace the period, read from `outer`, a table
+    the tickets are joined to and read after)."""
+    where, values = ticket_where(f, returned_only=True, lines_joined=True, bounds=bounds)
+    # a period picks the tickets by the created_at index, their lines by theirs (SQLite
+    # would otherwise read every line when a product is joined to them)
+    periodic = bounds is not None or f.created_from is not None or f.created_to is not None
+    join = _in_order() if periodic else "JOIN"
+    first = f"{outer} {_in_order()} " if outer else ""
     return (
-        f"FROM return_ticket t JOIN return_line l ON l.ticket_id = t.id {joins} WHERE {where}",
+        f"FROM {first}return_ticket t {join} return_line l ON l.ticket_id = t.id {joins}"
+        f" WHERE {where}",
         values,
     )
 
 
-def _shipped_lines(
+def shipped_lines(
     f: ResolvedFilter,
     *,
     shipments: bool = False,
@@ -208,12 +217,14 @@ def _shipped_lines(
 ) -> tuple[str, list[Any]]:
     """FROM and WHERE of the shipment lines `sl` in the filter, joined to their shipments
     `s` when the period or `shipments` needs them (`bounds` replace the period). The
-    warehouse is the one the goods left from: the bin of the line's SHIPMENT movement."""
+    warehouse is the one the goods left from (the line keeps its movement's)."""
     joins: list[str] = []
     where = ["1 = 1"]
     period, values = _period(f, "s.shipped_at", bounds)
-    if period:
-        source = "shipment s"  # the period picks shipments by the shipped_at index
+    if period or (shipments and not f.narrows_lines):
+        # the period picks shipments by the shipped_at index; without one, every shipment
+        # is read in the order of the (courier, shipped_at) index, its lines by theirs
+        source = "shipment s"
         joins.append(f"{_in_order()} shipment_line sl ON sl.shipment_id = s.id")
         where += period
     else:
@@ -221,8 +232,7 @@ def _shipped_lines(
         if shipments:
             joins.append(f"{_in_order()} shipment s ON s.id = sl.shipment_id")
     if f.warehouse_id is not None:
-        joins.append(f"{_in_order()} stock_movement m ON m.id = sl.movement_id")
-        where.append("m.from_location_id IN (SELECT id FROM location WHERE warehouse_id = ?)")
+        where.append("sl.warehouse_id = ?")
         values.append(f.warehouse_id)
     line_where, line_values = _line_where(f, "sl")
     return (
@@ -239,8 +249,8 @@ class Totals:
 
 
 async def totals(f: ResolvedFilter) -> Totals:
-    returned, values = _returned_lines(f)
-    shipped, shipped_values = _shipped_lines(f)
+    returned, values = returned_lines(f)
+    shipped, shipped_values = shipped_lines(f)
     rows = await transaction.fetch(
         "SELECT r.tickets, r.units,"
         f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
@@ -252,41 +262,37 @@ async def totals(f: ResolvedFilter) -> Totals:
     return Totals(int(row["tickets"]), int(row["units"]), int(row["shipped"]))
 
 
-# Per dimension, the returned side grouped by an id (or the courier) first, named after:
-# (the returned line's group key, the joins it needs, the naming FROM with `g.k` the key,
-# the name columns: code, zh, en). A unary plus keeps SQLite from reading the lines in
-# the order of an index on the key (a random access per line) to skip one sort.
-_COURIER_OF_LINE = (
-    "(SELECT MIN(os.courier) FROM shipment os"
-    " JOIN shipment_line osl ON osl.shipment_id = os.id AND osl.product_id = l.product_id"
-    " WHERE os.order_id = t.order_id)"
-)
+# Per dimension, the returned side grouped by an id (or the line's courier) first, named
+# after: (the returned line's group key, the joins it needs, the naming FROM with `g.k`
+# the key, the name columns: code, zh, en). The key is read `_unindexed`: SQLite would
+# otherwise read the lines in the order of an index on it (a random access per line) to
+# skip one sort.
 _RETURNED: dict[Dimension, tuple[str, str, str, tuple[str, str, str]]] = {
     Dimension.REASON: (
-        "+t.reason_id",
+        "t.reason_id",
         "",
         "LEFT JOIN return_reason n ON n.id = g.k",
         ("n.code", "n.name_zh", "n.name_en"),
     ),
     Dimension.PRODUCT: (
-        "+l.product_id",
+        "l.product_id",
         "",
         "JOIN product n ON n.id = g.k",
         ("n.sku", "n.name_zh", "n.name_en"),
     ),
     Dimension.CATEGORY: (
-        "+p.category_id",
+        "p.category_id",
         "JOIN product p ON p.id = l.product_id",
         "JOIN category n ON n.id = g.k",
         ("n.code", "n.name_zh", "n.name_en"),
     ),
     Dimension.SUPPLIER: (
-        "+p.supplier_id",
+        "p.supplier_id",
         "JOIN product p ON p.id = l.product_id",
         "LEFT JOIN supplier n ON n.id = g.k",
         ("n.code", "n.name", "n.name"),
     ),
-    Dimension.COURIER: (_COURIER_OF_LINE, "", "", ("g.k", "g.k", "g.k")),
+    Dimension.COURIER: ("l.courier", "", "", ("g.k", "g.k", "g.k")),
 }
 
 
@@ -296,12 +302,12 @@ def _shipped_groups(f: ResolvedFilter, dimension: Dimension) -> tuple[str | None
     if dimension is Dimension.REASON:
         return None, []
     if dimension is Dimension.COURIER:
-        shipped, values = _shipped_lines(f, shipments=True)
-        return (
-            f"SELECT s.courier AS k, SUM(sl.quantity) AS units {shipped} GROUP BY s.courier",
-            values,
-        )
-    shipped, values = _shipped_lines(f)
+        shipped, values = shipped_lines(f, shipments=True)
+        # within a period, a unary plus keeps SQLite from reading every shipment in the
+        # order of the courier index (to skip a sort) rather than the period's by theirs
+        key = _unindexed("s.courier") if f.created_from or f.created_to else "s.courier"
+        return f"SELECT {key} AS k, SUM(sl.quantity) AS units {shipped} GROUP BY {key}", values
+    shipped, values = shipped_lines(f)
     by_product = (
         f"SELECT sl.product_id AS k, SUM(sl.quantity) AS units {shipped} GROUP BY sl.product_id"
     )
@@ -327,31 +333,16 @@ async def groups(f: ResolvedFilter, dimension: Dimension) -> list[NamedGroup]:
     one statement: both sides grouped by id (product, category, supplier, reason) or by
     courier, then named."""
     key, joins, naming, (code, name_zh, name_en) = _RETURNED[dimension]
-    returned, values = _returned_lines(f, joins)
-    if dimension is Dimension.COURIER and _postgres():
-        # PostgreSQL hash-joins the lines to their orders' shipped products at once; a
-        # subquery per line (SQLite's way, below) costs it a subplan run each
-        lines = (
-            f"returned AS MATERIALIZED (SELECT t.order_id, l.product_id, l.quantity,"
-            f" l.ticket_id {returned}), carried AS (SELECT os.order_id, osl.product_id,"
-            " MIN(os.courier) AS courier FROM shipment os"
-            " JOIN shipment_line osl ON osl.shipment_id = os.id"
-            " WHERE os.order_id IN (SELECT order_id FROM returned)"
-            " GROUP BY os.order_id, osl.product_id),"
-            " lines AS (SELECT c.courier AS k, r.quantity, r.ticket_id FROM returned r"
-            " LEFT JOIN carried c ON c.order_id = r.order_id AND c.product_id = r.product_id)"
-        )
-    else:
-        # The courier is looked up once per line (MATERIALIZED), not again by the GROUP BY.
-        materialized = "MATERIALIZED " if dimension is Dimension.COURIER else ""
-        lines = f"lines AS {materialized}(SELECT {key} AS k, l.quantity, l.ticket_id {returned})"
+    key = _unindexed(key)
+    returned, values = returned_lines(f, joins)
+    lines = f"lines AS (SELECT {key} AS k, l.quantity, l.ticket_id {returned})"
     grouped = (
         f"{lines}, g AS (SELECT k, SUM(quantity) AS units, COUNT(DISTINCT ticket_id) AS tickets"
         " FROM lines GROUP BY k)"
     )
     shipped_sql, shipped_values = _shipped_groups(f, dimension)
     if shipped_sql is None:
-        shipped_total, total_values = _shipped_lines(f)
+        shipped_total, total_values = shipped_lines(f)
         shipped = f"(SELECT COALESCE(SUM(sl.quantity), 0) {shipped_total})"
         sql = (
             f"WITH {grouped} SELECT {code} AS k, {name_zh} AS name_zh, {name_en} AS name_en,"
@@ -429,12 +420,15 @@ def _inspected(code: int, units: int) -> InspectedCount:
 async def inspection_groups(f: ResolvedFilter) -> list[InspectedCount]:
     """Inspected units per stage, verdict, grade and responsibility (grouped by their
     code, decoded here)."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=f.narrows_lines)
+    where, values = ticket_where(f, returned_only=False, lines_joined=f.narrows_lines)
     lines = " JOIN return_line l ON l.id = i.line_id" if f.narrows_lines else ""
+    # every inspection counts without a filter: no ticket to look up for each
+    source = "inspection i"
+    if f != ResolvedFilter():
+        source = "return_ticket t JOIN inspection i ON i.ticket_id = t.id"
     rows = await transaction.fetch(
         f"SELECT code, SUM(units) AS units FROM (SELECT {_inspection_code()} AS code,"
-        f" i.quantity AS units FROM return_ticket t JOIN inspection i ON i.ticket_id = t.id"
-        f"{lines} WHERE {where}) inspected GROUP BY code",
+        f" i.quantity AS units FROM {source}{lines} WHERE {where}) inspected GROUP BY code",
         values,
     )
     return [_inspected(int(row["code"]), int(row["units"])) for row in rows]
@@ -449,43 +443,26 @@ class StageTimes:
     average_seconds: float
 
 
-def _moment(column: str) -> str:
-    """A timestamp column as the moments table keeps it: a Julian day number on SQLite
-    (parsed once per ticket, not once per use), the timestamp itself on PostgreSQL."""
-    return column if _postgres() else f"julianday({column})"
-
-
-def _span(start: str, end: str) -> str:
-    """Seconds between two moments of the moments table."""
-    if _postgres():  # date_part: double precision (EXTRACT answers slower numeric)
-        return f"date_part('epoch', {end} - {start})"
-    return f"(({end}) - ({start})) * 86400.0"
-
-
-# Per stage: its number in the statement, and the moments (as `_moments` names them) it
-# runs between.
-_STAGES: dict[CycleStage, tuple[int, str, str]] = {
-    CycleStage.APPLICATION_TO_DECISION: (1, "created", "decided"),
-    CycleStage.ARRIVAL_TO_QC: (2, "arrived", "inspected"),
-    CycleStage.QC_TO_REFUND: (3, "inspected", "refunded"),
-    CycleStage.WHOLE_TICKET: (4, "created", "closed"),
+# Per stage: its number in the statement, and the ticket's column of its seconds.
+_STAGES: dict[CycleStage, tuple[int, str]] = {
+    CycleStage.APPLICATION_TO_DECISION: (1, "seconds_to_decision"),
+    CycleStage.ARRIVAL_TO_QC: (2, "seconds_arrival_to_qc"),
+    CycleStage.QC_TO_REFUND: (3, "seconds_qc_to_refund"),
+    CycleStage.WHOLE_TICKET: (4, "seconds_whole"),
 }
 
 
-def _ranked(n: int, start: str, end: str, percent: int) -> str:
-    """The nearest-rank `percent` duration of stage `n`: its rank's row of the durations in
-    order (the 90th counted from the top, so that the sort keeps a tenth of them)."""
-    durations = (
-        f"SELECT {_span(start, end)} AS d FROM moments"
-        f" WHERE {start} IS NOT NULL AND {end} IS NOT NULL"
-    )
+def _ranked(n: int, column: str, source: str, percent: int) -> str:
+    """The nearest-rank `percent` duration of stage `n`: its rank's row of the `column`
+    values of `source` in order (the 90th counted from the top, so that a sort keeps a
+    tenth of them; reading `return_ticket` itself, the column's index gives the order)."""
     rank = f"(c.n{n} * {percent} + 99) / 100"
     if percent > 50:
-        order, offset = "d DESC", f"c.n{n} - {rank}"
+        order, offset = f"{column} DESC", f"c.n{n} - {rank}"
     else:
-        order, offset = "d", f"CASE WHEN c.n{n} = 0 THEN 0 ELSE {rank} - 1 END"
+        order, offset = column, f"CASE WHEN c.n{n} = 0 THEN 0 ELSE {rank} - 1 END"
     return (
-        f"(SELECT d FROM ({durations}) durations ORDER BY {order}"
+        f"(SELECT {column} FROM {source} WHERE {column} IS NOT NULL ORDER BY {order}"
         f" LIMIT 1 OFFSET (SELECT {offset} FROM counts c))"
     )
 
@@ -493,29 +470,28 @@ def _ranked(n: int, start: str, end: str, percent: int) -> str:
 async def cycle_times(f: ResolvedFilter) -> list[StageTimes]:
     """Per stage: how many tickets were measured, and the median, 90th percentile (both
     nearest-rank) and average of their durations in seconds. One statement over the
-    tickets' milestone columns (no history scan): the moments of the filter's tickets,
-    materialized once; their count and average per stage in one pass; each percentile the
-    row at its rank of the stage's durations in order (ORDER BY ... LIMIT 1 OFFSET rank,
-    which SQLite sorts faster than a ROW_NUMBER window over every stage)."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
+    tickets' stage-duration columns (no history scan): their count and average per stage
+    in one pass; each percentile the row at its rank of the stage's durations in order
+    (ORDER BY ... LIMIT 1 OFFSET rank). For every ticket that order is the column's index;
+    for a narrower filter, the filter's durations are materialized once and sorted."""
+    where, values = ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
+    columns = [column for _n, column in _STAGES.values()]
+    source = "return_ticket" if f == ResolvedFilter() else "durations"
     counts = ", ".join(
-        f"COUNT({_span(a, b)}) AS n{n}, AVG({_span(a, b)}) AS a{n}" for n, a, b in _STAGES.values()
+        f"COUNT({column}) AS n{n}, AVG({column}) AS a{n}" for n, column in _STAGES.values()
     )
     picks = ", ".join(
-        f"{_ranked(n, a, b, MEDIAN)} AS m{n}, {_ranked(n, a, b, P90)} AS p{n}"
-        for n, a, b in _STAGES.values()
+        f"{_ranked(n, column, source, MEDIAN)} AS m{n}, {_ranked(n, column, source, P90)} AS p{n}"
+        for n, column in _STAGES.values()
     )
     sql = f"""
-WITH moments AS MATERIALIZED (
-    SELECT {_moment("t.created_at")} AS created, {_moment("t.decided_at")} AS decided,
-           {_moment("t.arrived_at")} AS arrived, {_moment("t.qc_inspected_at")} AS inspected,
-           {_moment("t.first_refund_at")} AS refunded,
-           CASE WHEN t.status = ? THEN {_moment("t.closed_at")} END AS closed
+WITH durations AS MATERIALIZED (
+    SELECT {", ".join(f"t.{column} AS {column}" for column in columns)}
       FROM return_ticket t WHERE {where}
-), counts AS MATERIALIZED (SELECT {counts} FROM moments)
+), counts AS MATERIALIZED (SELECT {counts} FROM durations)
 SELECT {picks}, counts.* FROM counts
 """
-    rows = await transaction.fetch(sql, [TicketStatus.CLOSED.value, *values])
+    rows = await transaction.fetch(sql, values)
     row = rows[0]
     return [
         StageTimes(
@@ -525,7 +501,7 @@ SELECT {picks}, counts.* FROM counts
             p90_seconds=float(row[f"p{n}"]),
             average_seconds=float(row[f"a{n}"]),
         )
-        for stage, (n, _a, _b) in _STAGES.items()
+        for stage, (n, _column) in _STAGES.items()
         if int(row[f"n{n}"])
     ]
 
@@ -540,7 +516,7 @@ class FeeTotal:
 async def shipping_fees(f: ResolvedFilter) -> list[FeeTotal]:
     """Tickets' shipping fees summed per payer (customer or merchant): one pass, a
     conditional sum per payer (no sort)."""
-    where, values = _ticket_where(f, returned_only=True, lines_joined=False, one_pass=True)
+    where, values = ticket_where(f, returned_only=True, lines_joined=False, one_pass=True)
     payers = [payer.value for payer in Payer]
     columns = ", ".join(
         f"SUM(CASE WHEN t.shipping_payer = ? THEN 1 ELSE 0 END) AS tickets_{n},"
@@ -568,7 +544,7 @@ class RefundTotal:
 
 async def refunds(f: ResolvedFilter) -> RefundTotal:
     """Refunds paid on the filter's tickets: how many, on how many tickets, how much."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
+    where, values = ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
     rows = await transaction.fetch(
         "SELECT COUNT(*) AS refunds, COUNT(DISTINCT r.ticket_id) AS tickets,"
         f" {_cents('r.amount')} AS cents"
@@ -593,7 +569,7 @@ class SatisfactionTotal:
 async def satisfaction(f: ResolvedFilter) -> SatisfactionTotal:
     """Follow-up calls on the filter's tickets: how many, how many reached the customer or
     ended unreachable, and the satisfaction the reached ones gave (1-5)."""
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
+    where, values = ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
     scores = ", ".join(
         f"SUM(CASE WHEN c.satisfaction = {n} THEN 1 ELSE 0 END) AS s{n}" for n in range(1, 6)
     )

@@ -17,10 +17,9 @@ from backend.domain.returns import over_time as rules
 from backend.persistence import transaction
 from backend.persistence.queries.analytics import (
     ResolvedFilter,
-    _postgres,
-    _returned_lines,
-    _shipped_lines,
-    _ticket_where,
+    returned_lines,
+    shipped_lines,
+    ticket_where,
 )
 
 _BOUNDS = ("b.period_from", "b.period_to")
@@ -36,7 +35,7 @@ class PeriodCount:
 
 async def first_ticket_at(f: ResolvedFilter) -> datetime | None:
     """When the filter's first returned ticket was created (None: there is none)."""
-    where, values = _ticket_where(f, returned_only=True, lines_joined=False)
+    where, values = ticket_where(f, returned_only=True, lines_joined=False)
     rows = await transaction.fetch(
         f"SELECT t.created_at FROM return_ticket t WHERE {where} ORDER BY t.created_at LIMIT 1",
         values,
@@ -56,8 +55,8 @@ async def _hashed(
 ) -> list[PeriodCount]:
     """PostgreSQL: each row's bucket by date_trunc (ISO weeks start on Monday), one hash
     aggregate per side over the period (`f` holds it); empty buckets filled here."""
-    returned, values = _returned_lines(f)
-    shipped, shipped_values = _shipped_lines(f)
+    returned, values = returned_lines(f)
+    shipped, shipped_values = shipped_lines(f)
     unit = interval.value.lower()
     rows = await transaction.fetch(
         "SELECT 1 AS side, date_trunc(?, t.created_at AT TIME ZONE 'UTC') AS bucket,"
@@ -102,24 +101,26 @@ async def over_time(
     starts = rules.buckets(first, end, interval)
     if not starts:
         return []
-    if _postgres():
+    if transaction.postgres():
         return await _hashed(replace(f, created_from=first, created_to=end), interval, starts)
     ranges = []
     for n, start in enumerate(starts):
         stop = rules.next_bucket(start, interval)
         ranges += [n, max(start, first), min(stop, end)]
-    # a scalar subquery per bucket, each read by its range of the created_at and
-    # shipped_at indexes: no date arithmetic per row and no sort
-    returned, values = _returned_lines(f, bounds=_BOUNDS)
-    shipped, shipped_values = _shipped_lines(f, bounds=_BOUNDS)
+    # each bucket's tickets read by their range of the created_at index (one pass per
+    # bucket, grouped in bucket order), its shipments by their range of shipped_at's: no
+    # date arithmetic per row and no sort
+    returned, values = returned_lines(f, bounds=_BOUNDS, outer="b")
+    shipped, shipped_values = shipped_lines(f, bounds=_BOUNDS)
     sql = (
-        f"WITH b (n, period_from, period_to) AS (VALUES {_bucket_values(len(starts))})"
-        f" SELECT b.n, (SELECT COUNT(DISTINCT l.ticket_id) {returned}) AS tickets,"
-        f" (SELECT COALESCE(SUM(l.quantity), 0) {returned}) AS units,"
+        f"WITH b (n, period_from, period_to) AS (VALUES {_bucket_values(len(starts))}),"
+        " r AS (SELECT b.n, COUNT(DISTINCT l.ticket_id) AS tickets, SUM(l.quantity) AS units"
+        f" {returned} GROUP BY b.n)"
+        " SELECT b.n, COALESCE(r.tickets, 0) AS tickets, COALESCE(r.units, 0) AS units,"
         f" (SELECT COALESCE(SUM(sl.quantity), 0) {shipped}) AS shipped"
-        " FROM b ORDER BY b.n"
+        " FROM b LEFT JOIN r ON r.n = b.n ORDER BY b.n"
     )
-    params = [*ranges, *values, *values, *shipped_values]
+    params = [*ranges, *values, *shipped_values]
     rows = await transaction.fetch(sql, params)
     return [
         PeriodCount(

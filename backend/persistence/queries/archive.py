@@ -1,7 +1,7 @@
 """The archive export's reads (Art. 25.2): the tickets of an analytics filter in keyset
 pages, and each page's records of one kind, one statement each.
 
-Which tickets: `analytics._ticket_where` without `returned_only`, so an export holds
+Which tickets: `analytics.ticket_where` without `returned_only`, so an export holds
 exactly the tickets analytics counts for the same filter, declined and cancelled ones
 included (the archive keeps everything). A category or SKU takes a ticket when one of its
 lines matches, and then all its lines come along.
@@ -18,14 +18,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from backend.domain.returns import archive as sheets
 from backend.domain.returns.archive import Cell, Sheet
 from backend.persistence import transaction
 from backend.persistence.queries import archive_columns as sources
-from backend.persistence.queries.analytics import ResolvedFilter, _ticket_where
-from backend.persistence.transaction import _placeholders  # fetch()'s ? to $n for asyncpg
+from backend.persistence.queries.analytics import ResolvedFilter, ticket_where
 
 # --- values as both databases give them -------------------------------------------------
 # Only what needs it is converted: text and integers come back as they are.
@@ -63,10 +62,6 @@ _READ: dict[Cell, Callable[[Any], Any]] = {
 _READ_SQLITE = {**_READ, Cell.JSON: _sqlite_json}
 
 
-def _postgres() -> bool:
-    return bool(transaction.current().capabilities.dialect == "postgres")
-
-
 def _select(sheet: Sheet, sql_of: dict[str, str]) -> str:
     return ", ".join(sql_of[c.name] for c in sheet.columns)
 
@@ -74,7 +69,7 @@ def _select(sheet: Sheet, sql_of: dict[str, str]) -> str:
 def _reader(sheet: Sheet, skip: int = 0) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """What turns a row as the database gives it (its first `skip` columns not the
     sheet's) into the sheet's values."""
-    given = _READ if _postgres() else _READ_SQLITE
+    given = _READ if transaction.postgres() else _READ_SQLITE
     conversions = [(i, given[c.cell]) for i, c in enumerate(sheet.columns) if c.cell in given]
 
     def read(raw: Sequence[Any]) -> tuple[Any, ...]:
@@ -86,13 +81,6 @@ def _reader(sheet: Sheet, skip: int = 0) -> Callable[[Sequence[Any]], tuple[Any,
         return tuple(row)
 
     return read
-
-
-async def _fetch(sql: str, values: list[Any]) -> Sequence[Sequence[Any]]:
-    """Rows as tuples (positional, no dict per row): the export reads millions."""
-    conn = transaction.current()
-    _, rows = await conn.execute_query(_placeholders(sql, _postgres()), values)
-    return cast(Sequence[Sequence[Any]], rows)  # sqlite3.Row or asyncpg Record
 
 
 # --- the reads ---------------------------------------------------------------------------
@@ -119,7 +107,7 @@ async def ticket_pages(
     """The filter's tickets with ids up to `up_to`, oldest first, `size` (by default
     PAGE_SIZE) at a time: one keyset statement per page."""
     size = size or sheets.PAGE_SIZE
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
+    where, values = ticket_where(f, returned_only=False, lines_joined=False)
     sql = (
         f"SELECT t.id, {_select(sheets.TICKETS, sources.TICKET_COLUMNS)}"
         f" FROM return_ticket t{sources.TICKET_JOINS}"
@@ -128,7 +116,7 @@ async def ticket_pages(
     read = _reader(sheets.TICKETS, skip=1)
     after = 0
     while True:
-        found = await _fetch(sql, [*values, after, up_to, size])
+        found = await transaction.fetch_tuples(sql, [*values, after, up_to, size])
         if not found:
             return
         first, last = int(found[0][0]), int(found[-1][0])
@@ -144,7 +132,7 @@ async def records(
     """A sheet's records of the filter's tickets with ids from `first_id` to `last_id`,
     by ticket then in the order they were made: one statement."""
     source = sources.RECORDS[sheet.name]
-    where, values = _ticket_where(f, returned_only=False, lines_joined=False)
+    where, values = ticket_where(f, returned_only=False, lines_joined=False)
     sql_of = {"ticket_number": "t.number", **source.columns}
     sql = (
         f"SELECT {_select(sheet, sql_of)} FROM {source.table} x"
@@ -152,4 +140,4 @@ async def records(
         f" WHERE {where} AND t.id >= ? AND t.id <= ? ORDER BY x.ticket_id, x.id"
     )
     read = _reader(sheet)
-    return [read(row) for row in await _fetch(sql, [*values, first_id, last_id])]
+    return [read(row) for row in await transaction.fetch_tuples(sql, [*values, first_id, last_id])]

@@ -54,13 +54,9 @@ class MovementRow:
     moved_at: datetime
 
 
-def _postgres() -> bool:
-    return bool(transaction.current().capabilities.dialect == "postgres")
-
-
 def epoch_seconds(column: str) -> str:
     """Whole seconds since 1970 of a timestamp column."""
-    if _postgres():
+    if transaction.postgres():
         return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
 

@@ -34,10 +34,6 @@ _SELLABLE = ZoneKind.SELLABLE.value
 _SHIPMENT = MovementKind.SHIPMENT.value
 
 
-def _postgres() -> bool:
-    return bool(transaction.current().capabilities.dialect == "postgres")
-
-
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -115,9 +111,10 @@ async def low_stock(
     first: int,
     after: tuple[int, int] | None,
 ) -> Page[LowStockRow]:
-    """Policies at or below their reorder point, most short first; `after` is the
-    (shortfall, policy id) of the last row of the previous page."""
-    where, values = ["1 = 1"], []
+    """Policies of active products at or below their reorder point, most short first;
+    `after` is the (shortfall, policy id) of the last row of the previous page."""
+    where: list[str] = ["rp.product_id IN (SELECT id FROM product WHERE active = ?)"]
+    values: list[Any] = [True]
     if warehouse_id is not None:
         where.append("rp.warehouse_id = ?")
         values.append(warehouse_id)
@@ -156,7 +153,7 @@ async def low_stock_of(
 async def consumption(period_from: datetime, period_to: datetime) -> list[Consumption]:
     """Every active product's consumption value in the period: units shipped out of
     sellable bins (corrected shipments left out), all warehouses, times its unit price."""
-    if _postgres():
+    if transaction.postgres():
         cents = "COALESCE(s.units, 0) * p.unit_price * 100"
     else:
         cents = "COALESCE(s.units, 0) * CAST(ROUND(CAST(p.unit_price AS REAL) * 100) AS INTEGER)"

@@ -19,12 +19,8 @@ class WarehouseValueRow:
     value: Decimal
 
 
-def _postgres() -> bool:
-    return bool(transaction.current().capabilities.dialect == "postgres")
-
-
 def _value_cents() -> str:
-    if _postgres():
+    if transaction.postgres():
         return "COALESCE(SUM(b.on_hand * p.unit_price * 100), 0)"
     return "COALESCE(SUM(b.on_hand * CAST(ROUND(CAST(p.unit_price AS REAL) * 100) AS INTEGER)), 0)"
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from tortoise.exceptions import IntegrityError
 
 from backend.domain.orders.rules import ShipmentStatus
+from backend.persistence import transaction
 from backend.persistence.models import (
     Customer,
     OrderLine,
@@ -102,8 +103,20 @@ async def create_shipment(
 async def add_shipment_line(
     shipment_id: int, product_id: int, quantity: int, movement_id: int | None
 ) -> None:
+    warehouse_id = None
+    if movement_id is not None:
+        rows = await transaction.fetch(
+            "SELECT l.warehouse_id FROM stock_movement m"
+            " JOIN location l ON l.id = m.from_location_id WHERE m.id = ?",
+            [movement_id],
+        )
+        warehouse_id = rows[0]["warehouse_id"] if rows else None
     await ShipmentLine.create(
-        shipment_id=shipment_id, product_id=product_id, quantity=quantity, movement_id=movement_id
+        shipment_id=shipment_id,
+        product_id=product_id,
+        quantity=quantity,
+        movement_id=movement_id,
+        warehouse_id=warehouse_id,
     )
 
 

@@ -182,3 +182,15 @@ async def shipped_from_warehouse(order_id: int) -> int | None:
 
 async def reservations_of(reference: str) -> list[Reservation]:
     return await Reservation.filter(reference=reference, quantity__gt=0).order_by("id")
+
+
+async def couriers_of_order(order_id: int) -> dict[int, str]:
+    """Per product of an order, the courier that carried it: the first by name of the
+    couriers of the order's shipments holding the product."""
+    rows = await transaction.fetch(
+        "SELECT sl.product_id, MIN(s.courier) AS courier FROM shipment s"
+        " JOIN shipment_line sl ON sl.shipment_id = s.id WHERE s.order_id = ?"
+        " GROUP BY sl.product_id",
+        [order_id],
+    )
+    return {int(row["product_id"]): str(row["courier"]) for row in rows}

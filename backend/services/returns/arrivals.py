@@ -114,6 +114,7 @@ async def _shipment_lines(shipment: Shipment) -> list[dict[str, Any]]:
             "unit_price_paid": ordered[line.product_id].unit_price_paid
             if line.product_id in ordered
             else Decimal("0"),
+            "courier": shipment.courier,
         }
         for line in await ShipmentLine.filter(shipment_id=shipment.id).order_by("id")
     ]

@@ -75,6 +75,7 @@ async def move(
     at = repo.now()
     changes["status_since"] = at
     changes.update(milestones.on_step(ticket, action.value, before, after, at))
+    changes.update(milestones.stage_seconds(ticket, changes))
     if not await repo.change(ticket, status=after, **changes):
         raise concurrent_change()
     await repo.add_event(ticket.id, actor.user_id, action.value, before, after, detail or {}, at)
@@ -93,6 +94,7 @@ async def record(
     """A step that changes no status (assignment, note, refund part): history and event."""
     at = repo.now()
     changes.update(milestones.on_step(ticket, action, None, None, at))
+    changes.update(milestones.stage_seconds(ticket, changes))
     if not await repo.change(ticket, **changes):
         raise concurrent_change()
     await repo.add_event(ticket.id, actor.user_id, action, None, None, detail, at)
@@ -178,8 +180,10 @@ async def open_ticket(
         arrived_at=at if first is TicketStatus.RECEIVED else None,
         **fields,
     )
+    carried = await repo.couriers_of_order(fields["order_id"]) if fields.get("order_id") else {}
     for line in lines:
-        await ReturnLine.create(ticket_id=ticket.id, **line)
+        courier = line.get("courier") or carried.get(line["product_id"])
+        await ReturnLine.create(ticket_id=ticket.id, **{**line, "courier": courier})
     if inbound_waybill is not None:
         waybill, courier, arrived_at = inbound_waybill
         await InboundWaybill.create(

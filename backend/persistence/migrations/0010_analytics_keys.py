@@ -7,13 +7,15 @@ from tortoise.indexes import Index
 # Rows made before the columns get what analytics used to look up per row: a return line
 # the first (by name) courier of its order's shipments carrying its product; a shipment
 # line the warehouse of the bin its SHIPMENT movement left; a ticket the seconds of each
-# cycle-time stage between its milestones (domain/returns/milestones.py).
+# cycle-time stage between its milestones (domain/returns/milestones.py). The unary plus
+# keeps SQLite from reading a product's every shipment line for each return line (its
+# product index) rather than the few of the ticket's order.
 BACKFILL = (
     """
 UPDATE return_line SET courier = (
   SELECT MIN(s.courier) FROM return_ticket t
     JOIN shipment s ON s.order_id = t.order_id
-    JOIN shipment_line sl ON sl.shipment_id = s.id AND sl.product_id = return_line.product_id
+    JOIN shipment_line sl ON sl.shipment_id = s.id AND +sl.product_id = return_line.product_id
    WHERE t.id = return_line.ticket_id)
 """,
     """

@@ -191,20 +191,17 @@ def ticket_where(
 
 
 def returned_lines(
-    f: ResolvedFilter, joins: str = "", bounds: tuple[str, str] | None = None, outer: str = ""
+    f: ResolvedFilter, joins: str = "", bounds: tuple[str, str] | None = None
 ) -> tuple[str, list[Any]]:
     """FROM and WHERE of the returned lines `l` of tickets `t` in the filter (`joins`
-    adds tables joined to them; `bounds` replace the period, read from `outer`, a table
-    the tickets are joined to and read after)."""
+    adds tables joined to them; `bounds` replace the period)."""
     where, values = ticket_where(f, returned_only=True, lines_joined=True, bounds=bounds)
     # a period picks the tickets by the created_at index, their lines by theirs (SQLite
     # would otherwise read every line when a product is joined to them)
     periodic = bounds is not None or f.created_from is not None or f.created_to is not None
     join = _in_order() if periodic else "JOIN"
-    first = f"{outer} {_in_order()} " if outer else ""
     return (
-        f"FROM {first}return_ticket t {join} return_line l ON l.ticket_id = t.id {joins}"
-        f" WHERE {where}",
+        f"FROM return_ticket t {join} return_line l ON l.ticket_id = t.id {joins} WHERE {where}",
         values,
     )
 

@@ -1,17 +1,19 @@
 """What analytics group and filter by is kept on the rows as they are made: a return line
-keeps the courier that carried its goods out, a shipment line the warehouse its goods left;
-migration 0010's backfill gives older rows the same values."""
+keeps the courier that carried its goods out, a shipment line the warehouse its goods left
+and its shipment's time and courier; migration 0010's backfill gives older rows the same
+values."""
 
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 
 import pytest
 
 from backend.domain.auth.roles import Role
 from backend.domain.stock.kinds import ZoneKind
 from backend.persistence import transaction
-from backend.persistence.models import Location, ReturnLine, ShipmentLine
+from backend.persistence.models import Location, ReturnLine, Shipment, ShipmentLine
 from tests.api.returns_helpers import Desk
 from tests.api.test_return_flows import shipped_order
 
@@ -27,6 +29,13 @@ async def couriers(number: str) -> list[str | None]:
     return [
         line.courier
         for line in await ReturnLine.filter(ticket__number=number).order_by("product_id")
+    ]
+
+
+async def shipment_lines() -> list[tuple[int, int | None, datetime | None, str | None]]:
+    return [
+        (line.id, line.warehouse_id, line.shipped_at, line.courier)
+        for line in await ShipmentLine.all().order_by("id")
     ]
 
 
@@ -52,11 +61,14 @@ async def test_a_refused_parcel_s_lines_keep_its_courier(desk: Desk):
     assert await couriers(ticket["number"]) == ["SF"]
 
 
-async def test_a_shipment_line_keeps_the_warehouse_its_goods_left(desk: Desk):
-    await shipped_order(desk, "SO-K3", [("SKU-1", 2, "99.00")])
+async def test_a_shipment_line_keeps_its_warehouse_time_and_courier(desk: Desk):
+    waybill = await shipped_order(desk, "SO-K3", [("SKU-1", 2, "99.00")])
     sellable = await Location.get(code=desk.catalogue.bin(ZoneKind.SELLABLE))
-    lines = await ShipmentLine.filter(shipment__order__number="SO-K3")
-    assert [(line.quantity, line.warehouse_id) for line in lines] == [(2, sellable.warehouse_id)]
+    shipment = await Shipment.get(waybill=waybill)
+    lines = await ShipmentLine.filter(shipment_id=shipment.id)
+    assert [
+        (line.quantity, line.warehouse_id, line.shipped_at, line.courier) for line in lines
+    ] == [(2, sellable.warehouse_id, shipment.shipped_at, "SF")]
 
 
 async def test_the_backfill_gives_older_rows_what_the_services_keep(desk: Desk):
@@ -76,16 +88,16 @@ async def test_the_backfill_gives_older_rows_what_the_services_keep(desk: Desk):
     )
     numbers = [ticket["number"], refused["number"]]
     kept_couriers = {n: await couriers(n) for n in numbers}
-    kept_warehouses = sorted((line.id, line.warehouse_id) for line in await ShipmentLine.all())
-    assert all(warehouse is not None for _, warehouse in kept_warehouses)
+    kept_lines = await shipment_lines()
+    assert all(None not in kept for kept in kept_lines)
 
     await transaction.execute("UPDATE return_line SET courier = NULL")
-    await transaction.execute("UPDATE shipment_line SET warehouse_id = NULL")
+    await transaction.execute(
+        "UPDATE shipment_line SET warehouse_id = NULL, shipped_at = NULL, courier = NULL"
+    )
     migration = importlib.import_module("backend.persistence.migrations.0010_analytics_keys")
     for sql in migration.BACKFILL:
         await transaction.execute(sql)
 
     assert {n: await couriers(n) for n in numbers} == kept_couriers
-    assert sorted((line.id, line.warehouse_id) for line in await ShipmentLine.all()) == (
-        kept_warehouses
-    )
+    assert await shipment_lines() == kept_lines

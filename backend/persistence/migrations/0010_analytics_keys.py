@@ -6,7 +6,8 @@ from tortoise.indexes import Index
 
 # Rows made before the columns get what analytics used to look up per row: a return line
 # the first (by name) courier of its order's shipments carrying its product; a shipment
-# line the warehouse of the bin its SHIPMENT movement left; a ticket the seconds of each
+# line the warehouse of the bin its SHIPMENT movement left, its shipment's time and
+# courier; a ticket the seconds of each
 # cycle-time stage between its milestones (domain/returns/milestones.py). The unary plus
 # keeps SQLite from reading a product's every shipment line for each return line (its
 # product index) rather than the few of the ticket's order.
@@ -23,6 +24,11 @@ UPDATE shipment_line SET warehouse_id = (
   SELECT l.warehouse_id FROM stock_movement m JOIN location l ON l.id = m.from_location_id
    WHERE m.id = shipment_line.movement_id)
  WHERE movement_id IS NOT NULL
+""",
+    """
+UPDATE shipment_line SET
+  shipped_at = (SELECT s.shipped_at FROM shipment s WHERE s.id = shipment_line.shipment_id),
+  courier = (SELECT s.courier FROM shipment s WHERE s.id = shipment_line.shipment_id)
 """,
 )
 
@@ -61,6 +67,15 @@ class Migration(migrations.Migration):
             name='courier',
             field=fields.CharField(null=True, max_length=64),
         ),
+        ops.AddIndex(
+            model_name='ReturnLine',
+            index=Index(fields=['ticket_id', 'product_id', 'courier', 'quantity']),
+        ),
+        ops.RemoveIndex(
+            model_name='ReturnTicket',
+            name=None,
+            fields=['created_at', 'warehouse_id', 'status'],
+        ),
         ops.AddField(
             model_name='ReturnTicket',
             name='seconds_arrival_to_qc',
@@ -83,6 +98,10 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='ReturnTicket',
+            index=Index(fields=['created_at', 'warehouse_id', 'status', 'reason_id', 'source', 'kind']),
+        ),
+        ops.AddIndex(
+            model_name='ReturnTicket',
             index=Index(fields=['seconds_to_decision']),
         ),
         ops.AddIndex(
@@ -97,23 +116,15 @@ class Migration(migrations.Migration):
             model_name='ReturnTicket',
             index=Index(fields=['seconds_whole']),
         ),
-        ops.RemoveIndex(
-            model_name='Shipment',
-            name=None,
-            fields=['shipped_at'],
-        ),
-        ops.AddIndex(
-            model_name='Shipment',
-            index=Index(fields=['shipped_at', 'courier']),
-        ),
-        ops.AddIndex(
-            model_name='Shipment',
-            index=Index(fields=['courier', 'shipped_at']),
-        ),
-        ops.RemoveIndex(
+        ops.AddField(
             model_name='ShipmentLine',
-            name=None,
-            fields=['shipment_id', 'product_id', 'quantity'],
+            name='courier',
+            field=fields.CharField(null=True, max_length=64),
+        ),
+        ops.AddField(
+            model_name='ShipmentLine',
+            name='shipped_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='ShipmentLine',
@@ -122,11 +133,15 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='ShipmentLine',
-            index=Index(fields=['shipment_id', 'product_id', 'warehouse_id', 'quantity']),
+            index=Index(fields=['shipped_at', 'warehouse_id', 'product_id', 'courier', 'quantity']),
         ),
         ops.AddIndex(
             model_name='ShipmentLine',
-            index=Index(fields=['product_id', 'warehouse_id', 'quantity']),
+            index=Index(fields=['product_id', 'shipped_at', 'warehouse_id', 'quantity']),
+        ),
+        ops.AddIndex(
+            model_name='ShipmentLine',
+            index=Index(fields=['courier', 'shipped_at', 'warehouse_id', 'quantity']),
         ),
         ops.RunPython(backfill),
     ]

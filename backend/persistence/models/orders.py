@@ -93,7 +93,7 @@ class Shipment(models.Model):
 
     class Meta:
         table = "shipment"
-        indexes = (("shipped_at", "courier"), ("order_id",), ("courier", "shipped_at"))
+        indexes = (("shipped_at",), ("order_id",))
 
 
 class ShipmentLine(models.Model):
@@ -113,16 +113,23 @@ class ShipmentLine(models.Model):
         "models.StockMovement", related_name="shipment_lines", null=True, on_delete=fields.RESTRICT
     )
     movement_id: int | None
-    # The warehouse of the movement's bin, kept on the line so that shipped-unit analytics
-    # filter by warehouse without reading the ledger; None with no movement.
+    # Kept on the line so that shipped-unit analytics read the lines alone (never the
+    # ledger or the shipments): the warehouse of the movement's bin (None with no
+    # movement), the shipment's time and courier.
     warehouse: fields.ForeignKeyNullableRelation["Warehouse"] = fields.ForeignKeyField(
         "models.Warehouse", related_name="shipment_lines", null=True, on_delete=fields.RESTRICT
     )
     warehouse_id: int | None
+    shipped_at = fields.DatetimeField(null=True)
+    courier = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "shipment_line"
+        # analytics' reads, each from one index alone: a period's lines; a product's
+        # lines (of a period), or every line in product order; every line in courier order
         indexes = (
-            ("shipment_id", "product_id", "warehouse_id", "quantity"),
-            ("product_id", "warehouse_id", "quantity"),
+            ("shipment_id", "product_id", "quantity"),
+            ("shipped_at", "warehouse_id", "product_id", "courier", "quantity"),
+            ("product_id", "shipped_at", "warehouse_id", "quantity"),
+            ("courier", "shipped_at", "warehouse_id", "quantity"),
         )

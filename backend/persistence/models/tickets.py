@@ -113,8 +113,10 @@ class ReturnTicket(models.Model):
 
     class Meta:
         table = "return_ticket"
+        # analytics read a period's tickets from the first index alone (it covers every
+        # column their filter and groups use)
         indexes = (
-            ("created_at", "warehouse_id", "status"),
+            ("created_at", "warehouse_id", "status", "reason_id", "source", "kind"),
             ("seconds_to_decision",),
             ("seconds_arrival_to_qc",),
             ("seconds_qc_to_refund",),
@@ -158,6 +160,8 @@ class ReturnLine(models.Model):
 
     class Meta:
         table = "return_line"
+        # a ticket's lines as analytics read them, from the index alone
+        indexes = (("ticket_id", "product_id", "courier", "quantity"),)
 
 
 class TicketEvent(models.Model):

@@ -15,12 +15,17 @@ lines matches. Decimals are TEXT on SQLite: money is summed as integer cents the
 as NUMERIC on PostgreSQL. Timestamps are compared as the ISO text Tortoise stores on SQLite
 (always UTC) and as timestamptz on PostgreSQL.
 
-Written for 200,000 tickets (tests/bench/analytics_bench.py): cycle times read the tickets'
-stage-duration columns, never the history; groups are formed on ids and named afterwards; the
-period reads return_ticket(created_at, warehouse_id, status) and shipment(shipped_at).
-SQLite plans without statistics, so the SQL steers it where it would otherwise drive a
-query from a poor index: a unary plus on a column keeps its index out (`+l.product_id`),
-CROSS JOIN keeps the written join order (`_in_order`). Check with EXPLAIN QUERY PLAN.
+Written for 200,000 tickets (tests/bench/analytics_bench.py), on columns the services keep
+for it (migration 0010): cycle times read the tickets' stage-seconds columns, never the
+history; a return line keeps its courier; a shipment line its shipment's time and courier
+and its warehouse, so the shipped side reads the lines alone. Groups are formed on ids and
+named afterwards. Each side reads from an index that covers it: a period's tickets from
+return_ticket(created_at, warehouse_id, status, reason_id, source, kind), their lines from
+return_line(ticket_id, product_id, courier, quantity), a period's shipped lines from
+shipment_line(shipped_at, ...). SQLite plans without statistics, so the SQL steers it where
+it would otherwise drive a query from a poor index: a unary plus on a column keeps its
+index out (`_unindexed`), CROSS JOIN keeps the written join order (`_in_order`). Check with
+EXPLAIN QUERY PLAN.
 """
 
 from __future__ import annotations
@@ -207,33 +212,18 @@ def returned_lines(
 
 
 def shipped_lines(
-    f: ResolvedFilter,
-    *,
-    shipments: bool = False,
-    bounds: tuple[str, str] | None = None,
+    f: ResolvedFilter, bounds: tuple[str, str] | None = None
 ) -> tuple[str, list[Any]]:
-    """FROM and WHERE of the shipment lines `sl` in the filter, joined to their shipments
-    `s` when the period or `shipments` needs them (`bounds` replace the period). The
-    warehouse is the one the goods left from (the line keeps its movement's)."""
-    joins: list[str] = []
-    where = ["1 = 1"]
-    period, values = _period(f, "s.shipped_at", bounds)
-    if period or (shipments and not f.narrows_lines):
-        # the period picks shipments by the shipped_at index; without one, every shipment
-        # is read in the order of the (courier, shipped_at) index, its lines by theirs
-        source = "shipment s"
-        joins.append(f"{_in_order()} shipment_line sl ON sl.shipment_id = s.id")
-        where += period
-    else:
-        source = "shipment_line sl"
-        if shipments:
-            joins.append(f"{_in_order()} shipment s ON s.id = sl.shipment_id")
+    """FROM and WHERE of the shipment lines `sl` in the filter (`bounds` replace the
+    period). A line keeps its shipment's time and courier and the warehouse its goods left
+    from, so the lines are read alone, from one of their indexes."""
+    where, values = _period(f, "sl.shipped_at", bounds)
     if f.warehouse_id is not None:
         where.append("sl.warehouse_id = ?")
         values.append(f.warehouse_id)
     line_where, line_values = _line_where(f, "sl")
     return (
-        f"FROM {source} {' '.join(joins)} WHERE {' AND '.join(where + line_where)}",
+        f"FROM shipment_line sl WHERE {' AND '.join(['1 = 1', *where, *line_where])}",
         values + line_values,
     )
 
@@ -299,10 +289,10 @@ def _shipped_groups(f: ResolvedFilter, dimension: Dimension) -> tuple[str | None
     if dimension is Dimension.REASON:
         return None, []
     if dimension is Dimension.COURIER:
-        shipped, values = shipped_lines(f, shipments=True)
-        # within a period, a unary plus keeps SQLite from reading every shipment in the
-        # order of the courier index (to skip a sort) rather than the period's by theirs
-        key = _unindexed("s.courier") if f.created_from or f.created_to else "s.courier"
+        shipped, values = shipped_lines(f)
+        # within a period, SQLite must read the period's lines by their index rather than
+        # every line in the order of the courier index (to skip a sort)
+        key = _unindexed("sl.courier") if f.created_from or f.created_to else "sl.courier"
         return f"SELECT {key} AS k, SUM(sl.quantity) AS units {shipped} GROUP BY {key}", values
     shipped, values = shipped_lines(f)
     by_product = (

@@ -3,7 +3,8 @@ period, the returned tickets and units (tickets created in the bucket, counted a
 `analytics.totals` counts them) and the units shipped in it (shipments of the bucket).
 
 One statement. On SQLite the buckets are a VALUES list (every bucket present, zero-filled),
-their ranges read by the indexes on return_ticket(created_at, ...) and shipment(shipped_at):
+their ranges read by the indexes on return_ticket(created_at, ...) and
+shipment_line(shipped_at, ...):
 no date arithmetic per row, no sort. On PostgreSQL each row's bucket is its date_trunc,
 one hash aggregate per side, and the empty buckets are filled in here.
 """
@@ -63,7 +64,7 @@ async def _hashed(
         "SELECT 1 AS side, date_trunc(?, t.created_at AT TIME ZONE 'UTC') AS bucket,"
         f" COUNT(DISTINCT l.ticket_id) AS tickets, SUM(l.quantity) AS units {returned}"
         " GROUP BY 2 UNION ALL"
-        " SELECT 2, date_trunc(?, s.shipped_at AT TIME ZONE 'UTC'), 0, SUM(sl.quantity)"
+        " SELECT 2, date_trunc(?, sl.shipped_at AT TIME ZONE 'UTC'), 0, SUM(sl.quantity)"
         f" {shipped} GROUP BY 2",
         [unit, *values, unit, *shipped_values],
     )

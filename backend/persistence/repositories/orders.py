@@ -103,6 +103,9 @@ async def create_shipment(
 async def add_shipment_line(
     shipment_id: int, product_id: int, quantity: int, movement_id: int | None
 ) -> None:
+    """A line of a shipment, with what analytics read from it: the shipment's time and
+    courier, the warehouse of the bin its movement took the units from."""
+    shipment = await Shipment.get(id=shipment_id)
     warehouse_id = None
     if movement_id is not None:
         rows = await transaction.fetch(
@@ -117,6 +120,8 @@ async def add_shipment_line(
         quantity=quantity,
         movement_id=movement_id,
         warehouse_id=warehouse_id,
+        shipped_at=shipment.shipped_at,
+        courier=shipment.courier,
     )
 
 

@@ -21,6 +21,7 @@ from backend.persistence.models import (
     ReturnTicket,
     SalesOrder,
     Shipment,
+    ShipmentLine,
 )
 from tests.api.returns_helpers import Desk
 
@@ -317,6 +318,9 @@ async def _shipped(desk: Desk, order: str, quantity: int, at: datetime) -> None:
     await desk.delivered_order(order, [("SKU-1", quantity, "40.00")])
     found = await SalesOrder.get(number=order)
     await Shipment.filter(order_id=found.id).update(shipped_at=at)
+    # a line keeps its shipment's time (analytics read it there)
+    shipments = await Shipment.filter(order_id=found.id).values_list("id", flat=True)
+    await ShipmentLine.filter(shipment_id__in=shipments).update(shipped_at=at)
 
 
 async def test_verify_stores_the_before_and_after_figures(desk):

@@ -160,7 +160,7 @@ async def record_shipment(pubsub: PubSub, actor: Principal, cmd: RecordShipment)
                 uow, actor, products[line.sku], place, line.quantity, reference=order.number
             )
             await repo.add_shipment_line(
-                shipment.id, products[line.sku].id, line.quantity, movement.id
+                shipment, products[line.sku].id, line.quantity, movement.id, place.warehouse_id
             )
         return {"orderId": order.id, "shipmentId": shipment.id}
 

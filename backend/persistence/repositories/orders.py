@@ -9,7 +9,6 @@ from decimal import Decimal
 from tortoise.exceptions import IntegrityError
 
 from backend.domain.orders.rules import ShipmentStatus
-from backend.persistence import transaction
 from backend.persistence.models import (
     Customer,
     OrderLine,
@@ -101,21 +100,17 @@ async def create_shipment(
 
 
 async def add_shipment_line(
-    shipment_id: int, product_id: int, quantity: int, movement_id: int | None
+    shipment: Shipment,
+    product_id: int,
+    quantity: int,
+    movement_id: int | None,
+    warehouse_id: int | None,
 ) -> None:
-    """A line of a shipment, with what analytics read from it: the shipment's time and
-    courier, the warehouse of the bin its movement took the units from."""
-    shipment = await Shipment.get(id=shipment_id)
-    warehouse_id = None
-    if movement_id is not None:
-        rows = await transaction.fetch(
-            "SELECT l.warehouse_id FROM stock_movement m"
-            " JOIN location l ON l.id = m.from_location_id WHERE m.id = ?",
-            [movement_id],
-        )
-        warehouse_id = rows[0]["warehouse_id"] if rows else None
+    """A line of `shipment`, keeping what analytics read from it: the shipment's time and
+    courier, and the warehouse of the bin its movement took the units from (None when the
+    line has no movement)."""
     await ShipmentLine.create(
-        shipment_id=shipment_id,
+        shipment_id=shipment.id,
         product_id=product_id,
         quantity=quantity,
         movement_id=movement_id,

@@ -118,7 +118,7 @@ async def _record_drop_shipment(
             ErrorCode.DUPLICATE, f"Waybill {request.waybill} is in use already.", "waybill"
         ) from exc
     await orders_repo.add_shipment_line(
-        shipment.id, request.product_id, request.quantity, movement_id=None
+        shipment, request.product_id, request.quantity, movement_id=None, warehouse_id=None
     )
 
 

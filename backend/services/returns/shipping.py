@@ -346,7 +346,7 @@ async def ship_replacement(pubsub: PubSub, actor: Principal, cmd: ShipReplacemen
                 reference_type=goods.TICKET_REFERENCE,
             )
             await orders_repo.add_shipment_line(
-                shipment.id, product.id, reservation.quantity, movement.id
+                shipment, product.id, reservation.quantity, movement.id, place.warehouse_id
             )
         detail = {"waybill": waybill, "courier": courier} | ({"note": note} if note else {})
         await replacement_left(uow, actor, ticket, outbound, detail, waiting)

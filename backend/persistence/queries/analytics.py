@@ -72,6 +72,11 @@ class ResolvedFilter:
     def narrows_lines(self) -> bool:
         return self.category_id is not None or self.product_id is not None
 
+    @property
+    def unfiltered(self) -> bool:
+        """Every ticket counts (no period, code, source or kind)."""
+        return self == ResolvedFilter()
+
 
 async def id_of(table: str, column: str, value: str) -> int | None:
     """The id of the row of `table` (a fixed name, never user input) whose `column` is
@@ -411,7 +416,7 @@ async def inspection_groups(f: ResolvedFilter) -> list[InspectedCount]:
     lines = " JOIN return_line l ON l.id = i.line_id" if f.narrows_lines else ""
     # every inspection counts without a filter: no ticket to look up for each
     source = "inspection i"
-    if f != ResolvedFilter():
+    if not f.unfiltered:
         source = "return_ticket t JOIN inspection i ON i.ticket_id = t.id"
     rows = await transaction.fetch(
         f"SELECT code, SUM(units) AS units FROM (SELECT {_inspection_code()} AS code,"
@@ -463,7 +468,7 @@ async def cycle_times(f: ResolvedFilter) -> list[StageTimes]:
     for a narrower filter, the filter's durations are materialized once and sorted."""
     where, values = ticket_where(f, returned_only=False, lines_joined=False, one_pass=True)
     columns = [column for _n, column in _STAGES.values()]
-    source = "return_ticket" if f == ResolvedFilter() else "durations"
+    source = "return_ticket" if f.unfiltered else "durations"
     counts = ", ".join(
         f"COUNT({column}) AS n{n}, AVG({column}) AS a{n}" for n, column in _STAGES.values()
     )

@@ -4,8 +4,11 @@ one call per operation, and readings of ticket, stock by zone and ledger afterwa
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from backend.domain.auth.roles import Role
 from backend.domain.stock.kinds import ZoneKind
@@ -202,3 +205,18 @@ async def ledger_is_consistent(gql: Any, actor: Actor) -> bool:
 def moves(ticket: dict[str, Any]) -> list[tuple[str | None, str | None]]:
     """The status steps of a ticket's history, in order."""
     return [(e["fromStatus"], e["toStatus"]) for e in ticket["history"] if e["toStatus"]]
+
+
+def freeze_ticket_clock(monkeypatch: pytest.MonkeyPatch, now: Callable[[], datetime]) -> None:
+    """Make `datetime.now` answer `now()` where history rows and refunds are stamped."""
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return now()
+
+    import backend.persistence.repositories.tickets as ticket_repo
+    import backend.services.returns.money as money
+
+    monkeypatch.setattr(ticket_repo, "datetime", Frozen)
+    monkeypatch.setattr(money, "datetime", Frozen)

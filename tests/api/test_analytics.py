@@ -32,7 +32,7 @@ from backend.persistence import models as m
 from backend.persistence import transaction
 from backend.persistence.queries import analytics as analytics_queries
 from tests.api.ledger_helpers import receive
-from tests.api.returns_helpers import Desk
+from tests.api.returns_helpers import Desk, freeze_ticket_clock
 
 CS, WH, QC, LOG, FIN = (
     Role.CUSTOMER_SERVICE,
@@ -58,16 +58,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     found = Clock()
 
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return found.value
-
-    import backend.persistence.repositories.tickets as ticket_repo
-    import backend.services.returns.money as money
-
-    monkeypatch.setattr(ticket_repo, "datetime", Frozen)
-    monkeypatch.setattr(money, "datetime", Frozen)
+    freeze_ticket_clock(monkeypatch, lambda: found.value)
     return found
 
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import importlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from backend.domain.auth.roles import Role
 from backend.persistence import transaction
 from backend.persistence.models import Refund, ReturnTicket, TicketEvent
-from tests.api.returns_helpers import Desk
+from tests.api.returns_helpers import Desk, freeze_ticket_clock
 from tests.api.test_follow_up import recorded
 from tests.api.test_return_flows import shipped_order
 
@@ -38,16 +37,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """What `datetime.now` answers where history rows and refunds are stamped."""
     found = Clock()
 
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return found.value
-
-    import backend.persistence.repositories.tickets as ticket_repo
-    import backend.services.returns.money as money
-
-    monkeypatch.setattr(ticket_repo, "datetime", Frozen)
-    monkeypatch.setattr(money, "datetime", Frozen)
+    freeze_ticket_clock(monkeypatch, lambda: found.value)
     return found
 
 

@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import importlib
 import os
-import secrets
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from backend.domain.stock.kinds import WarehouseKind, ZoneKind
 from backend.persistence import models as m
 from backend.persistence.db import tortoise_config
 from backend.persistence.transaction import execute
+from backend.services.sessions import new_session_token
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery"
@@ -147,7 +147,7 @@ async def signed_in_user(
         password_hash=password_hash,
         partner=partner,
     )
-    token = secrets.token_urlsafe(24)
+    token = new_session_token()
     await m.AuthToken.create(
         user=user,
         token_hash=hashlib.sha256(token.encode()).hexdigest(),

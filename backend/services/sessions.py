@@ -25,6 +25,15 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def new_session_token() -> str:
+    """A random bearer token for a session. `authenticate` reads a credential that starts
+    with API_KEY_PREFIX as a partner API key, so a session token never does (one draw in
+    about 262,000 would, and that session could not sign a single request)."""
+    while (token := secrets.token_urlsafe(32)).startswith(API_KEY_PREFIX):
+        pass
+    return token
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     token: str
@@ -58,7 +67,7 @@ async def login(username: str, password: str, ttl: timedelta) -> Session:
             if until is not None:
                 await repo.lock(user.id, until)
         raise _bad_credentials()
-    token = secrets.token_urlsafe(32)
+    token = new_session_token()
     expires_at = now + ttl
     rehashed = (
         passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None

@@ -4,11 +4,12 @@ sign-out, inactive users and password changes."""
 from __future__ import annotations
 
 import hashlib
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from backend.domain.auth.roles import Role
 from backend.persistence.models import AuthToken, User
+from backend.services import sessions
+from backend.services.sessions import new_session_token
 from tests.conftest import PASSWORD, Actor
 
 LOGIN = """
@@ -55,7 +56,7 @@ def error_code(body: dict) -> str | None:
 
 async def another_session(user: User) -> str:
     """A second signed-in session for `user`, made directly (no slow password hashing)."""
-    token = secrets.token_urlsafe(24)
+    token = new_session_token()
     await AuthToken.create(
         user=user,
         token_hash=hashlib.sha256(token.encode()).hexdigest(),
@@ -226,3 +227,18 @@ async def test_change_password_ends_the_other_sessions_but_keeps_this_one(gql, c
     old = await login(gql, "cs_manager", PASSWORD)
     assert old["userErrors"][0]["code"] == "INVALID_CREDENTIALS"
     assert (await login(gql, "cs_manager", "a-new-long-secret"))["userErrors"] == []
+
+
+async def test_a_session_token_drawn_in_the_form_of_an_api_key_is_drawn_again(
+    gql, client, actors, monkeypatch
+):
+    """Bearers starting with the API-key prefix are looked up as partner keys: a session
+    token of that form would sign nothing in, so sign-in never hands one out."""
+    drawn = iter([f"{sessions.API_KEY_PREFIX}looks-like-a-key", "an-ordinary-session-token"])
+    monkeypatch.setattr(sessions.secrets, "token_urlsafe", lambda _n: next(drawn))
+
+    payload = await login(gql, "warehouse", PASSWORD)
+
+    assert payload["token"] == "an-ordinary-session-token"
+    body = await me(client, payload["token"])
+    assert body["data"]["me"] == {"username": "warehouse", "role": "WAREHOUSE"}

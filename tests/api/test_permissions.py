@@ -32,6 +32,7 @@ from backend.api.schema import build_schema
 from backend.domain.auth.permissions import PERMISSIONS, PUBLIC
 from backend.domain.auth.roles import Role
 from backend.persistence import models as m
+from backend.services.sessions import new_session_token
 from tests.conftest import Actor
 
 SCHEMA: GraphQLSchema = build_schema(development=True)._schema
@@ -105,7 +106,7 @@ def minimal_request(kind: str, name: str) -> tuple[str, dict[str, Any]]:
 
 async def fresh_token(user: m.User) -> dict[str, str]:
     """A new session per call, so a call like `logout` cannot spoil the next one."""
-    token = secrets.token_urlsafe(24)
+    token = new_session_token()
     await m.AuthToken.create(
         user=user,
         token_hash=hashlib.sha256(token.encode()).hexdigest(),

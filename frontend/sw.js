@@ -1,6 +1,6 @@
 // Service worker: a versioned app-shell precache. Bump VERSION whenever a file in SHELL changes;
 // tests/e2e/test_pwa.py checks that SHELL and SCREENS together list every shell file.
-const VERSION = "shell-2026-11-28.1";
+const VERSION = "shell-2026-11-28.2";
 const SHELL = [
   "/",
   "/index.html",

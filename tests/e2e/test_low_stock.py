@@ -84,3 +84,43 @@ def test_low_stock_lists_the_api_figures_and_a_new_alert_live(page, server, arti
     assert fresh.get_attribute("data-available") == str(later_available - 1)
     assert "刚刚低于再订货点" in fresh.inner_text()
     shoot(page, artifacts / "low-stock-zh.png", full_page=True)
+
+
+def test_a_late_list_for_the_earlier_warehouse_does_not_replace_the_chosen_one(page, server):  # type: ignore[no-untyped-def]
+    levels = gql(
+        server,
+        "admin",
+        "{ stockLevels(filter: {zoneKind: SELLABLE}, first: 100) { nodes { available"
+        " product { sku } location { code warehouse { code } } } } }",
+    )["stockLevels"]["nodes"]
+    one_each: dict[str, tuple[str, str]] = {}  # warehouse -> a SKU in stock there, its bin
+    for level in levels:
+        if level["available"] > 0:
+            where = (level["product"]["sku"], level["location"]["code"])
+            one_each.setdefault(level["location"]["warehouse"]["code"], where)
+    assert len(one_each) >= 2, "the demo data has sellable stock in two warehouses"
+    for warehouse, (sku, location) in list(one_each.items())[:2]:
+        set_policy(server, sku, warehouse, sellable(server, sku, location)[1] + 5)
+    chosen, (chosen_sku, _bin) = list(one_each.items())[1]
+    held: list = []
+
+    def hold_the_first_full_list(route) -> None:  # type: ignore[no-untyped-def]
+        body = route.request.post_data_json or {}
+        listing = "lowStock(" in body.get("query", "")
+        if listing and not held and (body.get("variables") or {}).get("warehouseCode") is None:
+            held.append(route)  # answered only after the clerk has chosen a warehouse
+            return
+        route.continue_()
+
+    sign_in(page, "warehouse")
+    page.route("**/graphql", hold_the_first_full_list)
+    page.click("#open-low-stock")
+    page.wait_for_function("() => document.querySelectorAll('#low-warehouse option').length > 2")
+    page.select_option("#low-warehouse", chosen)
+    page.wait_for_selector(f"#low-list[data-warehouse={chosen}] li[data-sku='{chosen_sku}']")
+    assert len(held) == 1
+    with page.expect_response(lambda r: r.request == held[0].request):
+        held[0].continue_()
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # let it land
+    shown = page.locator("#low-list li").evaluate_all("ls => ls.map(l => l.dataset.warehouse)")
+    assert set(shown) == {chosen}

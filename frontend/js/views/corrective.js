@@ -6,7 +6,7 @@
 //   #/corrective/<number>/<move> that move's form: approve, send back (a reason), mark
 //                                implemented, verify (an effect note, the figures shown),
 //                                resubmit (the proposal revised)
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { authLost, networkOrServer } from "../act.js";
 import { ApiError, graphql } from "../api.js";
 import { html } from "../html.js";
@@ -58,14 +58,18 @@ function Due({ action }) {
 function List({ user }) {
   const [filter, setFilter] = useState("ALL");
   const [state, setState] = useState({ nodes: null, pageInfo: null, error: null });
+  // the filter chosen now: an answer for an earlier choice that arrives late is dropped
+  const chosen = useRef(filter);
+  chosen.current = filter;
   const load = useCallback(async (after = null) => {
     try {
       const status = STATUSES.includes(filter) ? filter : null;
       const page = (await graphql(LIST, { status, after })).correctiveActions;
+      if (chosen.current !== filter) return;
       setState((old) => ({ nodes: after ? [...old.nodes, ...page.nodes] : page.nodes, pageInfo: page.pageInfo, error: null }));
     } catch (error) {
       if (error instanceof ApiError && error.kind === "auth") { authLost(); return; }
-      setState((old) => ({ ...old, error: networkOrServer(error) }));
+      if (chosen.current === filter) setState((old) => ({ ...old, error: networkOrServer(error) }));
     }
   }, [filter]);
   useEffect(() => { setState({ nodes: null, pageInfo: null, error: null }); load(); }, [load]);

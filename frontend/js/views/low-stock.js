@@ -31,22 +31,28 @@ async function allItems(warehouseCode) {
   return items;
 }
 
+function cached(warehouse) {
+  try { return { ...JSON.parse(localStorage.getItem(cacheKey(warehouse))), stale: false }; } catch { return { stale: false }; }
+}
+
 function useLowStock(warehouse) {
-  const [state, setState] = useState(() => {
-    try { return { ...JSON.parse(localStorage.getItem(cacheKey(warehouse))), stale: false }; } catch { return { stale: false }; }
-  });
+  const [state, setState] = useState(() => cached(warehouse));
   const [alerts, setAlerts] = useState(0);
+  // the warehouse chosen now: a list for an earlier choice that arrives late is only cached
+  const chosen = useRef(warehouse);
+  chosen.current = warehouse;
   const load = useCallback(async () => {
     try {
       const fresh = { items: await allItems(warehouse || null), at: Date.now() };
       try { localStorage.setItem(cacheKey(warehouse), JSON.stringify(fresh)); } catch { /* storage full: still shown */ }
-      setState({ ...fresh, stale: false, error: null });
+      if (chosen.current === warehouse) setState({ ...fresh, stale: false, error: null });
     } catch (error) {
       if (error instanceof ApiError && error.kind === "auth") { authLost(); return; }
-      setState((old) => ({ ...old, stale: true, error: old.items ? null : networkOrServer(error) }));
+      if (chosen.current === warehouse) setState((old) => ({ ...old, stale: true, error: old.items ? null : networkOrServer(error) }));
     }
   }, [warehouse]);
   useEffect(() => {
+    setState(cached(warehouse));
     load();
     return follow(ALERT, { warehouseCode: warehouse || null }, () => { setAlerts((n) => n + 1); load(); }, 150);
   }, [load]);

@@ -42,6 +42,8 @@ def _converter(data_type: str) -> Callable[[Any], Any]:
         return bool
     if data_type in ("integer", "bigint", "smallint"):
         return int
+    if data_type in ("double precision", "real"):
+        return float
     return str
 
 

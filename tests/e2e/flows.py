@@ -76,6 +76,35 @@ def flashed(page, kind: str, text: str) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+class HeldList:
+    """The first request of a list (a query with `field`) made without the variable
+    `variable` (the whole list) is held back until `release`: its answer then arrives after
+    the answer for whatever the person chose meanwhile."""
+
+    def __init__(self, page, field: str, variable: str) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+        self.held: list[Any] = []
+
+        def hold(route) -> None:  # type: ignore[no-untyped-def]
+            body = route.request.post_data_json or {}
+            listing = f"{field}(" in body.get("query", "")
+            whole = (body.get("variables") or {}).get(variable) is None
+            if listing and whole and not self.held:
+                self.held.append(route)
+                return
+            route.continue_()
+
+        page.route("**/graphql", hold)
+
+    def release(self) -> None:
+        """Lets the held request through and waits until its answer has reached the page."""
+        assert len(self.held) == 1, "the whole list was requested once and held"
+        route = self.held[0]
+        with self.page.expect_response(lambda r: r.request == route.request):
+            route.continue_()
+        self.page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # let it land
+
+
 def shoot(page, path, *, full_page: bool = False) -> None:  # type: ignore[no-untyped-def]
     """A screenshot of the screen itself, once the last flash has gone."""
     page.wait_for_selector("#flash", state="hidden")

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests.e2e.conftest import db_rows
 from tests.e2e.flows import (
+    HeldList,
     flashed,
     gql,
     handheld,
@@ -269,26 +270,13 @@ def test_a_late_answer_for_the_earlier_filter_does_not_replace_the_chosen_list(p
     proposed = propose_through_api(server, sku, today() + timedelta(days=10))
     approved = propose_through_api(server, sku, today() + timedelta(days=10))
     approve_through_api(server, approved)  # DIRECTOR_APPROVED: in "all", not in "proposed"
-    held: list = []
-
-    def hold_the_first_full_list(route) -> None:  # type: ignore[no-untyped-def]
-        body = route.request.post_data_json or {}
-        listing = "correctiveActions(" in body.get("query", "")
-        if listing and not held and (body.get("variables") or {}).get("status") is None:
-            held.append(route)  # answered only after the clerk has chosen "proposed"
-            return
-        route.continue_()
-
     sign_in(page, "cs-manager")
-    page.route("**/graphql", hold_the_first_full_list)
+    whole_list = HeldList(page, "correctiveActions", "status")  # answered after the choice
     page.click("#open-corrective")
     page.wait_for_function("() => document.querySelector('#ca-filter') !== null")
     page.select_option("#ca-filter", "PROPOSED")
     page.wait_for_selector(f"#ca-list[data-filter=PROPOSED] li[data-number='{proposed}']")
-    assert len(held) == 1
-    with page.expect_response(lambda r: r.request == held[0].request):
-        held[0].continue_()
-    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # let it land
+    whole_list.release()
     statuses = page.locator("#ca-list li").evaluate_all("ls => ls.map(l => l.dataset.status)")
     assert set(statuses) == {"PROPOSED"}
     assert page.locator(f"#ca-list li[data-number='{approved}']").count() == 0

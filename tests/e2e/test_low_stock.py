@@ -4,7 +4,7 @@ figures the API computes, and a product going low while the screen is open appea
 
 from __future__ import annotations
 
-from tests.e2e.flows import gql, mutate, new_key, sellable_stock, shoot, sign_in
+from tests.e2e.flows import HeldList, gql, mutate, new_key, sellable_stock, shoot, sign_in
 
 LEVELS = (
     "query($s: String) { stockLevels(filter: {sku: $s, zoneKind: SELLABLE}, first: 100)"
@@ -102,25 +102,12 @@ def test_a_late_list_for_the_earlier_warehouse_does_not_replace_the_chosen_one(p
     for warehouse, (sku, location) in list(one_each.items())[:2]:
         set_policy(server, sku, warehouse, sellable(server, sku, location)[1] + 5)
     chosen, (chosen_sku, _bin) = list(one_each.items())[1]
-    held: list = []
-
-    def hold_the_first_full_list(route) -> None:  # type: ignore[no-untyped-def]
-        body = route.request.post_data_json or {}
-        listing = "lowStock(" in body.get("query", "")
-        if listing and not held and (body.get("variables") or {}).get("warehouseCode") is None:
-            held.append(route)  # answered only after the clerk has chosen a warehouse
-            return
-        route.continue_()
-
     sign_in(page, "warehouse")
-    page.route("**/graphql", hold_the_first_full_list)
+    whole_list = HeldList(page, "lowStock", "warehouseCode")  # answered after the choice
     page.click("#open-low-stock")
     page.wait_for_function("() => document.querySelectorAll('#low-warehouse option').length > 2")
     page.select_option("#low-warehouse", chosen)
     page.wait_for_selector(f"#low-list[data-warehouse={chosen}] li[data-sku='{chosen_sku}']")
-    assert len(held) == 1
-    with page.expect_response(lambda r: r.request == held[0].request):
-        held[0].continue_()
-    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # let it land
+    whole_list.release()
     shown = page.locator("#low-list li").evaluate_all("ls => ls.map(l => l.dataset.warehouse)")
     assert set(shown) == {chosen}

@@ -22,12 +22,12 @@ from tortoise import Tortoise
 
 from backend.app import create_app
 from backend.config import Mode, Settings
+from backend.domain.auth.credentials import new_session_token
 from backend.domain.auth.roles import Role
 from backend.domain.stock.kinds import WarehouseKind, ZoneKind
 from backend.persistence import models as m
 from backend.persistence.db import tortoise_config
 from backend.persistence.transaction import execute
-from backend.services.sessions import new_session_token
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct-horse-battery"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from backend.domain.auth import lockout
+from backend.domain.auth.credentials import is_api_key, new_session_token
 from backend.domain.auth.roles import Principal
 from backend.domain.errors import DomainError, ErrorCode
 from backend.domain.validation import text
@@ -18,20 +18,9 @@ from backend.pubsub.base import PubSub
 from backend.services import passwords
 from backend.services.credential_cache import credentials, revoked
 
-API_KEY_PREFIX = "wk_"
-
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_session_token() -> str:
-    """A random bearer token for a session. `authenticate` reads a credential that starts
-    with API_KEY_PREFIX as a partner API key, so a session token never does (one draw in
-    about 262,000 would, and that session could not sign a single request)."""
-    while (token := secrets.token_urlsafe(32)).startswith(API_KEY_PREFIX):
-        pass
-    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +91,7 @@ async def authenticate(bearer: str) -> Principal | None:
 
 
 async def _look_up(bearer: str, key: str) -> Principal | None:
-    if bearer.startswith(API_KEY_PREFIX):
+    if is_api_key(bearer):
         found = await repo.api_key_credential(key)
         if found is None or found.revoked or not found.active:
             return None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 
 from backend.domain import validation
+from backend.domain.auth.credentials import new_api_key
 from backend.domain.auth.passwords import check_new_password
 from backend.domain.auth.roles import Principal, Role
 from backend.domain.errors import DomainError, ErrorCode
@@ -18,7 +18,7 @@ from backend.persistence.transaction import transaction
 from backend.pubsub.base import PubSub
 from backend.services import passwords
 from backend.services.credential_cache import revoked
-from backend.services.sessions import API_KEY_PREFIX, digest
+from backend.services.sessions import digest
 
 
 async def create_user(
@@ -123,8 +123,7 @@ async def create_api_key(*, username: str, name: str) -> IssuedKey:
     if user.role is not Role.PARTNER:
         raise DomainError(ErrorCode.INVALID, "API keys are for partner users.", "username")
     label = validation.text(name, "name", max_length=validation.NAME_TEXT, required=True)
-    prefix = secrets.token_hex(4)
-    secret = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    prefix, secret = new_api_key()
     key = await ApiKey.create(name=label, prefix=prefix, key_hash=digest(secret), user_id=user.id)
     return IssuedKey(key=key, secret=secret)
 

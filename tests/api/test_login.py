@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from backend.domain.auth import credentials
+from backend.domain.auth.credentials import new_session_token
 from backend.domain.auth.roles import Role
 from backend.persistence.models import AuthToken, User
-from backend.services import sessions
-from backend.services.sessions import new_session_token
 from tests.conftest import PASSWORD, Actor
 
 LOGIN = """
@@ -234,8 +234,8 @@ async def test_a_session_token_drawn_in_the_form_of_an_api_key_is_drawn_again(
 ):
     """Bearers starting with the API-key prefix are looked up as partner keys: a session
     token of that form would sign nothing in, so sign-in never hands one out."""
-    drawn = iter([f"{sessions.API_KEY_PREFIX}looks-like-a-key", "an-ordinary-session-token"])
-    monkeypatch.setattr(sessions.secrets, "token_urlsafe", lambda _n: next(drawn))
+    drawn = iter([f"{credentials.API_KEY_PREFIX}looks-like-a-key", "an-ordinary-session-token"])
+    monkeypatch.setattr(credentials.secrets, "token_urlsafe", lambda _n: next(drawn))
 
     payload = await login(gql, "warehouse", PASSWORD)
 

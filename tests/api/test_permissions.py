@@ -29,10 +29,10 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from backend.api.schema import build_schema
+from backend.domain.auth.credentials import new_session_token
 from backend.domain.auth.permissions import PERMISSIONS, PUBLIC
 from backend.domain.auth.roles import Role
 from backend.persistence import models as m
-from backend.services.sessions import new_session_token
 from tests.conftest import Actor
 
 SCHEMA: GraphQLSchema = build_schema(development=True)._schema

@@ -7,10 +7,9 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from backend.domain.auth import credentials
-from backend.domain.auth.credentials import new_session_token
 from backend.domain.auth.roles import Role
 from backend.persistence.models import AuthToken, User
-from tests.conftest import PASSWORD, Actor
+from tests.conftest import PASSWORD, Actor, new_session
 
 LOGIN = """
 mutation Login($input: LoginInput!) {
@@ -52,17 +51,6 @@ async def me(client, token: str) -> dict:
 def error_code(body: dict) -> str | None:
     errors = body.get("errors") or []
     return errors[0]["extensions"]["code"] if errors else None
-
-
-async def another_session(user: User) -> str:
-    """A second signed-in session for `user`, made directly (no slow password hashing)."""
-    token = new_session_token()
-    await AuthToken.create(
-        user=user,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
-    return token
 
 
 async def test_the_right_password_gives_a_bearer_token_that_signs_requests_in(
@@ -142,7 +130,7 @@ async def test_a_successful_login_resets_the_failure_count(gql, actors):
 
 async def test_logout_revokes_the_token_it_was_sent_with(gql, client, actors):
     actor: Actor = actors[Role.WAREHOUSE]
-    other = await another_session(actor.user)
+    other = await new_session(actor.user)
     body = await gql(LOGOUT, {"input": {}}, actor)
     assert body["data"]["logout"] == {"ok": True, "userErrors": []}
 
@@ -152,7 +140,7 @@ async def test_logout_revokes_the_token_it_was_sent_with(gql, client, actors):
 
 async def test_logout_everywhere_revokes_every_session_of_the_user(gql, client, actors):
     actor: Actor = actors[Role.CUSTOMER_SERVICE]
-    others = [await another_session(actor.user) for _ in range(2)]
+    others = [await new_session(actor.user) for _ in range(2)]
     bystander = actors[Role.FINANCE]
 
     body = await gql(LOGOUT, {"input": {"everywhere": True}}, actor)
@@ -211,7 +199,7 @@ async def test_change_password_rejects_a_weak_password(gql, actors):
 
 async def test_change_password_ends_the_other_sessions_but_keeps_this_one(gql, client, actors):
     actor: Actor = actors[Role.CS_MANAGER]
-    other = await another_session(actor.user)
+    other = await new_session(actor.user)
     body = await gql(
         CHANGE_PASSWORD,
         {"input": {"currentPassword": PASSWORD, "newPassword": "a-new-long-secret"}},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,11 +29,10 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 from backend.api.schema import build_schema
-from backend.domain.auth.credentials import new_session_token
 from backend.domain.auth.permissions import PERMISSIONS, PUBLIC
 from backend.domain.auth.roles import Role
 from backend.persistence import models as m
-from tests.conftest import Actor
+from tests.conftest import Actor, new_session
 
 SCHEMA: GraphQLSchema = build_schema(development=True)._schema
 _unique = itertools.count(1)
@@ -106,13 +105,7 @@ def minimal_request(kind: str, name: str) -> tuple[str, dict[str, Any]]:
 
 async def fresh_token(user: m.User) -> dict[str, str]:
     """A new session per call, so a call like `logout` cannot spoil the next one."""
-    token = new_session_token()
-    await m.AuthToken.create(
-        user=user,
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        expires_at=datetime.now(UTC) + timedelta(hours=1),
-    )
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {await new_session(user)}"}
 
 
 def error_codes(body: dict[str, Any]) -> list[str | None]:

@@ -76,17 +76,17 @@ async def _hashed(
             [unit, *shipped_values],
         ),
     )
-    back = {
+    returned_in = {
         row["bucket"].replace(tzinfo=UTC): (int(row["tickets"]), int(row["units"]))
         for row in returned_rows
     }
-    out = {row["bucket"].replace(tzinfo=UTC): int(row["units"]) for row in shipped_rows}
+    shipped_in = {row["bucket"].replace(tzinfo=UTC): int(row["units"]) for row in shipped_rows}
     return [
         PeriodCount(
             start=start,
-            tickets=back.get(start, (0, 0))[0],
-            units=back.get(start, (0, 0))[1],
-            shipped_units=out.get(start, 0),
+            tickets=returned_in.get(start, (0, 0))[0],
+            units=returned_in.get(start, (0, 0))[1],
+            shipped_units=shipped_in.get(start, 0),
         )
         for start in starts
     ]
